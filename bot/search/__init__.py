@@ -1,0 +1,1 @@
+"""Multilingual search over the catalog: no `telegram` imports here."""
