@@ -129,7 +129,7 @@ class _Checker:
             self.add(path, obj.line_of(key), f"{key} must be a list")
             return
         if len(items) < min_items:
-            self.add(path, obj.line_of(key), f"{key} needs at least {min_items} item(s)")
+            self.add(path, obj.line_of(key), f"{key} needs at least one item")
         for i, item in enumerate(items):
             message = check(item)
             if message:

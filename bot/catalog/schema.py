@@ -22,7 +22,7 @@ LANG_CODE_RE = re.compile(r"^[a-z]{2,3}$")
 
 def check_id(value: Any) -> str | None:
     if not isinstance(value, str) or not ID_RE.match(value):
-        return f"id {value!r} must be lower-case letters, digits and hyphens (2-63 characters)"
+        return f"{value!r} must be lower-case letters, digits and hyphens (2-63 characters)"
     return None
 
 
@@ -47,29 +47,29 @@ def check_date(value: Any) -> str | None:
 def check_phone(value: Any) -> str | None:
     """UK numbers: 0 + 10 digits, +44 + 10 digits, or short codes such as 999, 111, 116 123."""
     if not isinstance(value, str):
-        return f"phone {value!r} must be quoted text such as \"01632 960123\""
+        return f"{value!r} must be quoted text such as \"01632 960123\""
     digits = re.sub(r"[\s()-]", "", value)
     if re.fullmatch(r"0\d{9,10}|\+44\d{9,10}|\d{3,6}", digits):
         return None
-    return f"phone {value!r} is not a UK phone number"
+    return f"{value!r} is not a UK phone number"
 
 
 def check_email(value: Any) -> str | None:
     if isinstance(value, str) and EMAIL_RE.match(value):
         return None
-    return f"email {value!r} is not an email address"
+    return f"{value!r} is not an email address"
 
 
 def check_url(value: Any) -> str | None:
     if isinstance(value, str) and URL_RE.match(value):
         return None
-    return f"URL {value!r} must start with http:// or https:// and name a host"
+    return f"{value!r} must start with http:// or https:// and name a host"
 
 
 def check_time(value: Any) -> str | None:
     if isinstance(value, str) and TIME_RE.match(value):
         return None
-    return f"time {value!r} must be HH:MM between 00:00 and 23:59, in quotes"
+    return f"{value!r} must be HH:MM between 00:00 and 23:59, in quotes"
 
 
 def one_of(choices: tuple[str, ...]) -> Check:
