@@ -54,7 +54,7 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise YamlError(Problem(shown, 1, f"not UTF-8 text ({exc.reason})")) from exc
-    loader = yaml.SafeLoader(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -1,0 +1,241 @@
+"""Find the services that fit one message, or the emergency lines when someone is in danger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from bot import LANGUAGES
+from bot.catalog.model import Catalog, EmergencyLine, Service
+from bot.search.detect import detect_language
+from bot.search.hours import distance_km, open_at
+from bot.search.lexicon import Lexicon, Match, stems
+from bot.search.normalize import tokens
+
+Clock = Callable[[], dt.datetime]
+
+CATEGORY_WEIGHT = 3.0
+TEXT_WEIGHT = 1.2
+OPEN_NOW_BONUS = 0.25
+LANGUAGE_BONUS = 0.2
+NEAR_WEIGHT = 0.8
+RELATED_CATEGORY_SHARE = 0.35
+"""categories this close to the best one are also offered"""
+MIN_EVIDENCE = 0.7
+"""below this a message is treated as asking for no service"""
+MIN_TOKEN_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class Result:
+    service: Service
+    score: float
+    distance_km: float | None
+    open_now: bool | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    query: str
+    language: str
+    kind: str
+    """'services', 'emergency', 'smalltalk' or 'nomatch'"""
+    emergency: bool
+    categories: tuple[str, ...]
+    results: tuple[Result, ...]
+    danger: tuple[str, ...] = ()
+    emergency_lines: tuple[EmergencyLine, ...] = ()
+    smalltalk: str | None = None
+    drop_in: Service | None = None
+
+
+@dataclass
+class _Evidence:
+    categories: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    danger: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    smalltalk: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    matches: list[Match] = field(default_factory=list)
+
+
+class SearchEngine:
+    """Built once per catalog version; `ask` is read-only and safe to call concurrently."""
+
+    def __init__(self, catalog: Catalog, lexicon: Lexicon, clock: Clock | None = None) -> None:
+        self.catalog = catalog
+        self.lexicon = lexicon
+        self.tz = ZoneInfo(catalog.region.timezone)
+        self.clock: Clock = clock or (lambda: dt.datetime.now(self.tz))
+        self.services = [s for s in catalog.services.values() if s.is_offered]
+        self._index: dict[str, dict[int, float]] = defaultdict(dict)
+        self._idf: dict[str, float] = {}
+        self._build_text_index()
+
+    def _build_text_index(self) -> None:
+        stop = self.lexicon.stopwords
+        for n, service in enumerate(self.services):
+            texts = [service.name, service.description, service.eligibility]
+            for text in service.translations.values():
+                texts += [text.name, text.description]
+            seen: dict[str, float] = {}
+            for word in tokens(" ".join(texts)):
+                if len(word) < MIN_TOKEN_LENGTH or word in stop:
+                    continue
+                seen[word] = 1.0
+                for stem in stems(word):
+                    seen.setdefault(stem, 0.7)
+            for word, weight in seen.items():
+                self._index[word][n] = weight
+        total = max(len(self.services), 1)
+        for word, postings in self._index.items():
+            self._idf[word] = math.log(1 + total / len(postings))
+
+    # -- understanding the message -------------------------------------------------------
+    def _evidence(self, words: list[str]) -> _Evidence:
+        evidence = _Evidence(matches=self.lexicon.match(words))
+        best: dict[tuple[str, str, int], float] = {}
+        for m in evidence.matches:
+            key = (m.term.kind, m.term.target, m.start)
+            best[key] = max(best.get(key, 0.0), m.term.weight * m.quality)
+        for (kind, target, _), score in best.items():
+            bucket = {"category": evidence.categories, "danger": evidence.danger}.get(
+                kind, evidence.smalltalk
+            )
+            bucket[target] += score
+        return evidence
+
+    def _text_scores(self, words: list[str]) -> dict[int, float]:
+        scores: dict[int, float] = defaultdict(float)
+        for word in set(words):
+            if len(word) < MIN_TOKEN_LENGTH or word in self.lexicon.stopwords:
+                continue
+            keys = [(word, 1.0)] + [(s, 0.7) for s in stems(word)]
+            for key, factor in keys:
+                postings = self._index.get(key)
+                if not postings or len(postings) > len(self.services) * 0.3:
+                    continue
+                idf = self._idf[key]
+                for n, weight in postings.items():
+                    scores[n] += idf * weight * factor
+        return scores
+
+    # -- answering ------------------------------------------------------------------------
+    def ask(
+        self, text: str, *, language: str | None = None, near: tuple[float, float] | None = None,
+        limit: int = 3,
+    ) -> Answer:
+        words = tokens(text[:2000])
+        evidence = self._evidence(words)
+        if evidence.danger:  # danger outranks every other need in the message
+            evidence.categories["emergency"] += 2.0 * sum(evidence.danger.values())
+        reply_language = language if language in LANGUAGES else detect_language(
+            text[:500], self.lexicon, evidence.matches, self.catalog.region.default_language
+        )
+        text_scores = self._text_scores(words)
+        categories = self._rank_categories(evidence, text_scores)
+        danger = tuple(sorted(evidence.danger, key=lambda k: -evidence.danger[k]))
+        emergency = bool(danger)
+        if emergency and "emergency" not in categories:
+            categories = ("emergency", *categories)
+        lines = self._lines_for(danger) if emergency else ()
+        results = self._rank_services(categories, evidence, text_scores, near, reply_language, limit)
+        strength = max(evidence.categories.values(), default=0.0)
+        if emergency:
+            kind = "emergency"
+        elif strength < MIN_EVIDENCE and not (text_scores and max(text_scores.values()) > 4.0):
+            small = max(evidence.smalltalk, key=lambda k: evidence.smalltalk[k], default=None)
+            kind = "smalltalk" if small else "nomatch"
+            return Answer(
+                text, reply_language, kind, False, (), (), smalltalk=small,
+                drop_in=self.catalog.services.get(self.catalog.region.drop_in_service),
+            )
+        else:
+            kind = "services" if results else "nomatch"
+        return Answer(
+            text, reply_language, kind, emergency, categories, results, danger, lines,
+            drop_in=self.catalog.services.get(self.catalog.region.drop_in_service),
+        )
+
+    def _rank_categories(self, evidence: _Evidence, text_scores: dict[int, float]) -> tuple[str, ...]:
+        scores = dict(evidence.categories)
+        if text_scores:
+            top = sorted(text_scores.items(), key=lambda kv: -kv[1])[:3]
+            for n, score in top:
+                for position, cid in enumerate(self.services[n].categories):
+                    scores[cid] = scores.get(cid, 0.0) + min(score, 6.0) * 0.08 / (1 + position)
+        if not scores:
+            return ()
+        best = max(scores.values())
+        ranked = sorted(scores, key=lambda c: -scores[c])
+        return tuple(c for c in ranked if scores[c] >= best * RELATED_CATEGORY_SHARE)
+
+    def _rank_services(
+        self, categories: tuple[str, ...], evidence: _Evidence, text_scores: dict[int, float],
+        near: tuple[float, float] | None, language: str, limit: int,
+    ) -> tuple[Result, ...]:
+        cat_scores = {c: evidence.categories.get(c, 0.0) for c in categories}
+        top_cat = max(cat_scores.values(), default=0.0) or 1.0
+        rank_of = {c: i for i, c in enumerate(categories)}
+        max_text = max(text_scores.values(), default=0.0) or 1.0
+        now = self.clock().astimezone(self.tz)
+        scored = []
+        for n, service in enumerate(self.services):
+            fit = 0.0
+            for position, cid in enumerate(service.categories):
+                if cid in rank_of:
+                    share = max(cat_scores[cid] / top_cat, 1.0 - 0.25 * rank_of[cid])
+                    fit = max(fit, share * (1.0 if position == 0 else 0.8))
+            text = text_scores.get(n, 0.0) / max_text
+            if fit == 0.0 and text < 0.3:
+                continue
+            is_open = open_at(service, now)
+            distance = distance_km(service, near) if near else None
+            score = CATEGORY_WEIGHT * fit + TEXT_WEIGHT * text
+            score += OPEN_NOW_BONUS if is_open else 0.0
+            score += LANGUAGE_BONUS if language in service.languages and language != "en" else 0.0
+            if distance is not None:
+                score += NEAR_WEIGHT / (1.0 + distance)
+            scored.append(Result(service, round(score, 4), distance, is_open))
+        scored.sort(key=lambda r: (-r.score, r.service.id))
+        return tuple(_diversify(scored, categories, limit))
+
+    def _lines_for(self, danger: tuple[str, ...]) -> tuple[EmergencyLine, ...]:
+        lines = self.catalog.region.emergency_lines
+        first = [line for line in lines if line.number in ("999", "112")]
+        matching = [line for line in lines if line not in first and set(line.kinds) & set(danger)]
+        return tuple(first + matching)
+
+    def nearby(
+        self, near: tuple[float, float], *, category: str | None = None, limit: int = 5
+    ) -> list[Result]:
+        """Services with a location, open ones first, then by distance."""
+        now = self.clock().astimezone(self.tz)
+        found = []
+        for service in self.services:
+            if category and category not in service.categories:
+                continue
+            distance = distance_km(service, near)
+            if distance is not None:
+                found.append(Result(service, 0.0, distance, open_at(service, now)))
+        found.sort(key=lambda r: (not r.open_now, r.distance_km))
+        return found[:limit]
+
+    def in_category(self, category: str) -> list[Service]:
+        """Services of a category, those listing it first before the rest."""
+        found = [s for s in self.services if category in s.categories]
+        return sorted(found, key=lambda s: (s.categories.index(category), s.name))
+
+
+def _diversify(scored: list[Result], categories: tuple[str, ...], limit: int) -> list[Result]:
+    """Best results first, but make room for the second category when the top is all one."""
+    chosen = scored[:limit]
+    if len(categories) < 2 or limit < 2 or len(chosen) < limit:
+        return chosen
+    second = categories[1]
+    if any(second in r.service.categories for r in chosen):
+        return chosen
+    extra = next((r for r in scored[limit:] if second in r.service.categories), None)
+    return [*chosen[:-1], extra] if extra else chosen

@@ -1,0 +1,226 @@
+"""The search lexicon: per-language terms for categories, danger and small talk, compiled once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import snowballstemmer
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.search.normalize import normalize, script_of, tokens, variants
+
+DANGER_KINDS = (
+    "violence", "medical", "suicide", "fire", "missing_child", "trafficking", "hate_attack",
+    "domestic_abuse", "danger",
+)
+SMALLTALK_KINDS = ("greeting", "thanks", "goodbye", "about_bot")
+STEMMERS_BY_SCRIPT = {
+    "latin": ("english", "french", "spanish", "turkish"),
+    "cyrillic": ("russian",),
+    "greek": ("greek",),
+    "arabic": ("arabic", "persian"),
+}
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MIN_PREFIX = 3
+FUZZY_MIN_LENGTH = 5
+FUZZY_CUTOFF = 84.0
+
+
+@lru_cache(maxsize=None)
+def _stemmer(name: str) -> Any:
+    return snowballstemmer.stemmer(name)
+
+
+@lru_cache(maxsize=65536)
+def stems(word: str) -> frozenset[str]:
+    """Snowball stems of a normalised word for the languages its script may be."""
+    names = STEMMERS_BY_SCRIPT.get(script_of(word), ())
+    found = {_stemmer(name).stemWord(word) for name in names}
+    if len(word) > 6 and script_of(word) in ("cyrillic", "greek", "latin", "arabic"):
+        found.add(word[:6])  # crude truncation for languages without a Snowball stemmer
+    found.discard(word)
+    return frozenset(s for s in found if len(s) >= 3)
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]
+    """normalised words; one ending in '*' matches any word with that prefix"""
+    kind: str
+    """'category', 'danger' or 'smalltalk'"""
+    target: str
+    language: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Match:
+    term: Term
+    start: int
+    end: int
+    quality: float
+    """1.0 exact, lower for prefix, stem or fuzzy matches"""
+
+
+@dataclass
+class Lexicon:
+    terms: list[Term] = field(default_factory=list)
+    stopwords: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """normalised word -> languages it is a stopword of"""
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    """language -> category -> label"""
+    names: dict[str, str] = field(default_factory=dict)
+    """language -> its own name"""
+
+    def __post_init__(self) -> None:
+        self._exact: dict[str, list[int]] = defaultdict(list)
+        self._prefix: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._stemmed: dict[str, list[int]] = defaultdict(list)
+        self._fuzzy_vocab: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, phrase: str, kind: str, target: str, language: str) -> None:
+        words = tuple(_term_words(phrase))
+        if not words or any(w.endswith("*") and len(w) - 1 < MIN_PREFIX for w in words):
+            return
+        if len(words) == 1 and len(words[0]) < _min_word_length(words[0]):
+            return  # too short to mean anything on its own once accents are folded
+        self.terms.append(Term(words, kind, target, language, 1.0 + 0.5 * (len(words) - 1)))
+
+    def compile(self) -> Lexicon:
+        """Index the terms; a phrase listed under several categories shares its weight."""
+        owners: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
+        for term in self.terms:
+            owners[(term.kind, term.words)].add(term.target)
+        unique: dict[tuple[str, tuple[str, ...], str], Term] = {}
+        for term in self.terms:
+            share = len(owners[(term.kind, term.words)])
+            unique[(term.kind, term.words, term.target)] = Term(
+                term.words, term.kind, term.target, term.language, term.weight / share
+            )
+        self.terms = list(unique.values())
+        vocab: set[str] = set()
+        for tid, term in enumerate(self.terms):
+            first = term.words[0]
+            if first.endswith("*"):
+                self._prefix[first[:MIN_PREFIX]].append((first[:-1], tid))
+            else:
+                self._exact[first].append(tid)
+                if len(term.words) == 1:
+                    for stem in stems(first):
+                        self._stemmed[stem].append(tid)
+                if len(first) >= FUZZY_MIN_LENGTH:
+                    vocab.add(first)
+        for word in vocab:
+            self._fuzzy_vocab[word[0]].append(word)
+        return self
+
+    def candidates(self, word: str) -> list[tuple[int, float]]:
+        """Terms whose first word matches `word`, with the quality of the match."""
+        found: list[tuple[int, float]] = []
+        for form in variants(word):
+            found += [(tid, 1.0) for tid in self._exact.get(form, ())]
+            found += [
+                (tid, 0.9) for prefix, tid in self._prefix.get(form[:MIN_PREFIX], ())
+                if form.startswith(prefix)
+            ]
+        if not found:
+            for stem in stems(word):
+                found += [(tid, 0.85) for tid in self._stemmed.get(stem, ())]
+        if not found and len(word) >= FUZZY_MIN_LENGTH and not word.isdigit():
+            corrected = self.correct(word)
+            if corrected:
+                found += [(tid, 0.75) for tid in self._exact.get(corrected, ())]
+        return found
+
+    def correct(self, word: str) -> str | None:
+        return _correct(word, tuple(self._fuzzy_vocab.get(word[0], ())))
+
+    def match(self, words: list[str]) -> list[Match]:
+        matches = []
+        for start, word in enumerate(words):
+            stop_in = self.stopwords.get(word, ())
+            for tid, quality in self.candidates(word):
+                term = self.terms[tid]
+                if stop_in and len(term.words) == 1 and term.language not in stop_in:
+                    continue  # a function word of another language ("is" is not Turkish "iş")
+                end = start + len(term.words)
+                if end <= len(words) and all(
+                    _word_matches(pattern, words[start + i])
+                    for i, pattern in enumerate(term.words[1:], start=1)
+                ):
+                    matches.append(Match(term, start, end, quality))
+        return matches
+
+
+@lru_cache(maxsize=32768)
+def _correct(word: str, vocab: tuple[str, ...]) -> str | None:
+    if not vocab:
+        return None
+    best = process.extractOne(
+        word, vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
+    )
+    return best[0] if best else None
+
+
+def _min_word_length(word: str) -> int:
+    return 2 if script_of(word) == "ethiopic" else 3
+
+
+def _word_matches(pattern: str, word: str) -> bool:
+    forms = variants(word)
+    if pattern.endswith("*"):
+        return any(form.startswith(pattern[:-1]) for form in forms)
+    return pattern in forms or bool(stems(pattern) & stems(word))
+
+
+def _term_words(phrase: str) -> list[str]:
+    """Normalised words of a lexicon phrase, keeping a trailing '*' on prefix words."""
+    out = []
+    for raw in str(phrase).split():
+        star = raw.endswith("*")
+        words = tokens(raw)
+        if not words:
+            continue
+        out += words[:-1] + [words[-1] + ("*" if star else "")]
+    return out
+
+
+def load_lexicon(catalog_root: Path) -> Lexicon:
+    """Read `lexicon/*.yaml` and taxonomy synonyms beside the region directory."""
+    lexicon = Lexicon()
+    shared = catalog_root.parent
+    for path in sorted((shared / "lexicon").glob("*.yaml")):
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader) or {}
+        lang = doc.get("language", path.stem)
+        lexicon.names[lang] = doc.get("name", lang)
+        labels = lexicon.labels.setdefault(lang, {})
+        for cid, entry in (doc.get("categories") or {}).items():
+            if entry.get("label"):
+                labels[cid] = str(entry["label"])
+            lexicon.add(str(entry.get("label", "")), "category", cid, lang)
+            for phrase in entry.get("terms") or ():
+                lexicon.add(str(phrase), "category", cid, lang)
+        for kind, phrases in (doc.get("danger") or {}).items():
+            for phrase in phrases or ():
+                lexicon.add(str(phrase), "danger", kind, lang)
+        for kind, phrases in (doc.get("smalltalk") or {}).items():
+            for phrase in phrases or ():
+                lexicon.add(str(phrase), "smalltalk", kind, lang)
+        for word in doc.get("stopwords") or ():
+            for token in tokens(str(word)):
+                lexicon.stopwords[token].add(lang)
+    taxonomy = yaml.load((shared / "taxonomy.yaml").read_text(encoding="utf-8"), Loader=_YamlLoader)
+    for entry in taxonomy.get("categories", ()):
+        for lang, phrases in (entry.get("synonyms") or {}).items():
+            for phrase in phrases or ():
+                lexicon.add(str(phrase), "category", entry["id"], lang)
+    return lexicon.compile()
+
+
+def normalise_phrase(phrase: str) -> str:
+    return " ".join(tokens(normalize(phrase)))

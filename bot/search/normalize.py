@@ -1,0 +1,94 @@
+"""Text normalisation per script, so that spelling variants meet in one form."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Arabic-script letters unified across Arabic, Persian, Pashto and Sorani spellings.
+_ARABIC_MAP = str.maketrans({
+    "ي": "ی", "ى": "ی", "ې": "ی", "ۍ": "ی", "ێ": "ی", "ئ": "ی",
+    "ك": "ک", "ڪ": "ک",
+    "ة": "ه", "ە": "ه", "ۀ": "ه", "ھ": "ه",
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+    "ؤ": "و", "ۆ": "و",
+    "ڕ": "ر", "ڵ": "ل",
+    "ـ": "",  # tatweel
+    "‌": " ",  # zero-width non-joiner joins Persian words: compare as separate words
+    "‍": "",
+})
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_CYRILLIC = str.maketrans({"ё": "е", "ї": "і", "ґ": "г", "ı": "i"})
+
+
+def _ethiopic_map() -> dict[int, int]:
+    """Fold Ge'ez letters that sound alike in Tigrinya (ሐ/ኀ to ሀ, ሠ to ሰ, ዐ to አ, ፀ to ጸ)."""
+    mapping = {}
+    for source, target in ((0x1210, 0x1200), (0x1280, 0x1200), (0x1220, 0x1230),
+                           (0x12D0, 0x12A0), (0x1340, 0x1338)):
+        for order in range(7):
+            mapping[source + order] = target + order
+    return mapping
+
+
+_ETHIOPIC = _ethiopic_map()
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+ARABIC_CLITICS = ("وال", "بال", "فال", "کال", "لل", "ال", "و", "ب", "ل", "ف")
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """NFKC, case folding, diacritics and tatweel removed, letter variants unified."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFD", text)
+    # Drop combining marks (Latin/Greek accents, Arabic harakat) but keep Cyrillic й and
+    # Ukrainian ї via recomposition below.
+    kept = []
+    for ch in text:
+        if unicodedata.combining(ch):
+            prev = kept[-1] if kept else ""
+            if ch == "\u0306" and prev in "иі":  # й, ў keep their breve
+                kept.append(ch)
+            continue
+        kept.append(ch)
+    text = unicodedata.normalize("NFC", "".join(kept))
+    return text.translate(_ARABIC_MAP).translate(_DIGITS).translate(_CYRILLIC).translate(_ETHIOPIC)
+
+
+def tokens(text: str) -> list[str]:
+    """Words of the normalised text (letters and digits, so Arabizi 3/7 stay inside words)."""
+    return _WORD.findall(normalize(text))
+
+
+def script_of(text: str) -> str:
+    """The dominant script: latin, arabic, cyrillic, greek, ethiopic or other."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        code = ord(ch)
+        if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
+            script = "arabic"
+        elif 0x0400 <= code <= 0x04FF:
+            script = "cyrillic"
+        elif 0x0370 <= code <= 0x03FF or 0x1F00 <= code <= 0x1FFF:
+            script = "greek"
+        elif 0x1200 <= code <= 0x139F or 0x2D80 <= code <= 0x2DDF:
+            script = "ethiopic"
+        elif code < 0x0250 or 0x1E00 <= code <= 0x1EFF:
+            script = "latin"
+        else:
+            script = "other"
+        counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else "other"
+
+
+def variants(token: str) -> tuple[str, ...]:
+    """The token and, for Arabic script, the token without a leading clitic."""
+    out = [token]
+    if token and "\u0600" <= token[0] <= "\u06ff":
+        for clitic in ARABIC_CLITICS:
+            if token.startswith(clitic) and len(token) - len(clitic) >= 2:
+                out.append(token[len(clitic):])
+    return tuple(out)
