@@ -21,7 +21,8 @@ def run(questions: list[dict]) -> list[dict]:
     """Every question through one `harbour ask --jsonl` process; the catalog loads once."""
     harbour = Path(sys.executable).parent / "harbour"
     lines = "".join(
-        json.dumps({"id": q["id"], "text": q["text"]}, ensure_ascii=False) + "\n" for q in questions
+        json.dumps({"id": q["id"], "text": q["text"]}, ensure_ascii=False) + "\n"
+        for q in questions
     )
     done = subprocess.run(
         [str(harbour), "ask", "--jsonl", "--limit", "3"], input=lines, capture_output=True,

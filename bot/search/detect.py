@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -53,7 +52,7 @@ def detect_language(
         return default
     if len(candidates) == 1:
         return candidates[0]
-    votes: Counter[str] = Counter({lang: 0.0 for lang in candidates})
+    votes: dict[str, float] = dict.fromkeys(candidates, 0.0)
     raw = text.casefold()
     for lang, letters in DISTINCTIVE.items():
         if lang in votes:

@@ -70,28 +70,32 @@ class SearchEngine:
         self.tz = ZoneInfo(catalog.region.timezone)
         self.clock: Clock = clock or (lambda: dt.datetime.now(self.tz))
         self.services = [s for s in catalog.services.values() if s.is_offered]
-        self._index: dict[str, dict[int, float]] = defaultdict(dict)
-        self._idf: dict[str, float] = {}
+        self._open_cache: tuple[tuple[int, ...], dict[int, bool | None]] = ((), {})
+        self._by_category: dict[str, list[int]] = defaultdict(list)
+        for n, service in enumerate(self.services):
+            for cid in service.categories:
+                self._by_category[cid].append(n)
         self._build_text_index()
 
     def _build_text_index(self) -> None:
+        """word -> services using it; the distinct vocabulary is stemmed once, not per service."""
         stop = self.lexicon.stopwords
+        postings: dict[str, list[int]] = defaultdict(list)
         for n, service in enumerate(self.services):
             texts = [service.name, service.description, service.eligibility]
             for text in service.translations.values():
                 texts += [text.name, text.description]
-            seen: dict[str, float] = {}
-            for word in tokens(" ".join(texts)):
-                if len(word) < MIN_TOKEN_LENGTH or word in stop:
-                    continue
-                seen[word] = 1.0
-                for stem in stems(word):
-                    seen.setdefault(stem, 0.7)
-            for word, weight in seen.items():
-                self._index[word][n] = weight
+            words = {w for text in texts for w in tokens(text)}
+            for word in words:
+                if len(word) >= MIN_TOKEN_LENGTH and word not in stop:
+                    postings[word].append(n)
+        self._postings = dict(postings)
+        self._by_stem: dict[str, list[str]] = defaultdict(list)
+        for word in self._postings:
+            for stem in stems(word):
+                self._by_stem[stem].append(word)
         total = max(len(self.services), 1)
-        for word, postings in self._index.items():
-            self._idf[word] = math.log(1 + total / len(postings))
+        self._idf = {w: math.log(1 + total / len(p)) for w, p in self._postings.items()}
 
     # -- understanding the message -------------------------------------------------------
     def _evidence(self, words: list[str]) -> _Evidence:
@@ -107,20 +111,41 @@ class SearchEngine:
             bucket[target] += score
         return evidence
 
-    def _text_scores(self, words: list[str]) -> dict[int, float]:
+    def _text_scores(self, words: list[str]) -> tuple[dict[int, float], dict[int, int]]:
+        """IDF-weighted overlap with the services' own texts, in every language they have,
+        and how many distinct words of the message each service shares."""
         scores: dict[int, float] = defaultdict(float)
+        shared: dict[int, int] = defaultdict(int)
+        common = len(self.services) * 0.3
         for word in set(words):
             if len(word) < MIN_TOKEN_LENGTH or word in self.lexicon.stopwords:
                 continue
-            keys = [(word, 1.0)] + [(s, 0.7) for s in stems(word)]
-            for key, factor in keys:
-                postings = self._index.get(key)
-                if not postings or len(postings) > len(self.services) * 0.3:
+            keys = {word: 1.0}
+            for stem in stems(word) | {word}:
+                for related in self._by_stem.get(stem, ()):
+                    keys.setdefault(related, 0.7)
+            hit: dict[int, float] = {}
+            for key, factor in keys.items():
+                postings = self._postings.get(key)
+                if not postings or len(postings) > common:
                     continue
-                idf = self._idf[key]
-                for n, weight in postings.items():
-                    scores[n] += idf * weight * factor
-        return scores
+                gain = self._idf[key] * factor
+                for n in postings:
+                    hit[n] = max(hit.get(n, 0.0), gain)
+            for n, gain in hit.items():
+                scores[n] += gain
+                shared[n] += 1
+        return scores, shared
+
+    def _is_open(self, n: int, now: dt.datetime) -> bool | None:
+        """Open-now, remembered for the current minute."""
+        minute = now.timetuple()[:5]
+        if self._open_cache[0] != minute:
+            self._open_cache = (minute, {})
+        cache = self._open_cache[1]
+        if n not in cache:
+            cache[n] = open_at(self.services[n], now)
+        return cache[n]
 
     # -- answering ------------------------------------------------------------------------
     def ask(
@@ -134,18 +159,23 @@ class SearchEngine:
         reply_language = language if language in LANGUAGES else detect_language(
             text[:500], self.lexicon, evidence.matches, self.catalog.region.default_language
         )
-        text_scores = self._text_scores(words)
+        text_scores, shared = self._text_scores(words)
         categories = self._rank_categories(evidence, text_scores)
         danger = tuple(sorted(evidence.danger, key=lambda k: -evidence.danger[k]))
         emergency = bool(danger)
         if emergency and "emergency" not in categories:
             categories = ("emergency", *categories)
         lines = self._lines_for(danger) if emergency else ()
-        results = self._rank_services(categories, evidence, text_scores, near, reply_language, limit)
+        results = self._rank_services(
+            categories, evidence, text_scores, near, reply_language, limit
+        )
         strength = max(evidence.categories.values(), default=0.0)
+        # Without lexicon evidence, the services' own texts count only when two or more words
+        # of the message meet in one service, and never against plain small talk.
+        texts_agree = max(shared.values(), default=0) >= 2 and not evidence.smalltalk
         if emergency:
             kind = "emergency"
-        elif strength < MIN_EVIDENCE and not (text_scores and max(text_scores.values()) > 4.0):
+        elif strength < MIN_EVIDENCE and not texts_agree:
             small = max(evidence.smalltalk, key=lambda k: evidence.smalltalk[k], default=None)
             kind = "smalltalk" if small else "nomatch"
             return Answer(
@@ -159,7 +189,9 @@ class SearchEngine:
             drop_in=self.catalog.services.get(self.catalog.region.drop_in_service),
         )
 
-    def _rank_categories(self, evidence: _Evidence, text_scores: dict[int, float]) -> tuple[str, ...]:
+    def _rank_categories(
+        self, evidence: _Evidence, text_scores: dict[int, float]
+    ) -> tuple[str, ...]:
         scores = dict(evidence.categories)
         if text_scores:
             top = sorted(text_scores.items(), key=lambda kv: -kv[1])[:3]
@@ -182,7 +214,12 @@ class SearchEngine:
         max_text = max(text_scores.values(), default=0.0) or 1.0
         now = self.clock().astimezone(self.tz)
         scored = []
-        for n, service in enumerate(self.services):
+        candidates = set(text_scores)
+        for cid in categories:
+            candidates.update(self._by_category.get(cid, ()))
+        base = []
+        for n in candidates:
+            service = self.services[n]
             fit = 0.0
             for position, cid in enumerate(service.categories):
                 if cid in rank_of:
@@ -191,14 +228,20 @@ class SearchEngine:
             text = text_scores.get(n, 0.0) / max_text
             if fit == 0.0 and text < 0.3:
                 continue
-            is_open = open_at(service, now)
-            distance = distance_km(service, near) if near else None
             score = CATEGORY_WEIGHT * fit + TEXT_WEIGHT * text
-            score += OPEN_NOW_BONUS if is_open else 0.0
-            score += LANGUAGE_BONUS if language in service.languages and language != "en" else 0.0
+            if language != "en" and language in service.languages:
+                score += LANGUAGE_BONUS
+            distance = distance_km(service, near) if near else None
             if distance is not None:
                 score += NEAR_WEIGHT / (1.0 + distance)
-            scored.append(Result(service, round(score, 4), distance, is_open))
+            base.append((score, n, distance))
+        # Open-now moves a service by at most OPEN_NOW_BONUS: only the front can change.
+        base.sort(key=lambda item: -item[0])
+        shortlist = base[: max(limit * 8, 24)]
+        for score, n, distance in shortlist:
+            is_open = self._is_open(n, now)
+            total = score + (OPEN_NOW_BONUS if is_open else 0.0)
+            scored.append(Result(self.services[n], round(total, 4), distance, is_open))
         scored.sort(key=lambda r: (-r.score, r.service.id))
         return tuple(_diversify(scored, categories, limit))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +27,13 @@ STEMMERS_BY_SCRIPT = {
 }
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MIN_PREFIX = 3
+MAX_GAP = 1
+"""words a phrase may skip between two of its words ("smells strongly of gas")"""
 FUZZY_MIN_LENGTH = 5
 FUZZY_CUTOFF = 84.0
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(name: str) -> Any:
     return snowballstemmer.stemmer(name)
 
@@ -141,6 +143,7 @@ class Lexicon:
         return _correct(word, tuple(self._fuzzy_vocab.get(word[0], ())))
 
     def match(self, words: list[str]) -> list[Match]:
+        """Every term found in the words; a phrase may skip one inserted word between its words."""
         matches = []
         for start, word in enumerate(words):
             stop_in = self.stopwords.get(word, ())
@@ -148,13 +151,23 @@ class Lexicon:
                 term = self.terms[tid]
                 if stop_in and len(term.words) == 1 and term.language not in stop_in:
                     continue  # a function word of another language ("is" is not Turkish "iş")
-                end = start + len(term.words)
-                if end <= len(words) and all(
-                    _word_matches(pattern, words[start + i])
-                    for i, pattern in enumerate(term.words[1:], start=1)
-                ):
-                    matches.append(Match(term, start, end, quality))
+                end = _match_rest(term.words[1:], words, start + 1)
+                if end is not None:
+                    gaps = end - start - len(term.words)
+                    matches.append(Match(term, start, end, quality * (0.9 ** gaps)))
         return matches
+
+
+def _match_rest(patterns: tuple[str, ...], words: list[str], position: int) -> int | None:
+    """End position when the patterns follow in order, each at most MAX_GAP words later."""
+    for pattern in patterns:
+        for offset in range(MAX_GAP + 1):
+            if position + offset < len(words) and _word_matches(pattern, words[position + offset]):
+                position += offset + 1
+                break
+        else:
+            return None
+    return position
 
 
 @lru_cache(maxsize=32768)
@@ -186,7 +199,7 @@ def _term_words(phrase: str) -> list[str]:
         words = tokens(raw)
         if not words:
             continue
-        out += words[:-1] + [words[-1] + ("*" if star else "")]
+        out += [*words[:-1], words[-1] + ("*" if star else "")]
     return out
 
 
@@ -214,7 +227,8 @@ def load_lexicon(catalog_root: Path) -> Lexicon:
         for word in doc.get("stopwords") or ():
             for token in tokens(str(word)):
                 lexicon.stopwords[token].add(lang)
-    taxonomy = yaml.load((shared / "taxonomy.yaml").read_text(encoding="utf-8"), Loader=_YamlLoader)
+    taxonomy_text = (shared / "taxonomy.yaml").read_text(encoding="utf-8")
+    taxonomy = yaml.load(taxonomy_text, Loader=_YamlLoader)
     for entry in taxonomy.get("categories", ()):
         for lang, phrases in (entry.get("synonyms") or {}).items():
             for phrase in phrases or ():

@@ -37,23 +37,21 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 ARABIC_CLITICS = ("وال", "بال", "فال", "کال", "لل", "ال", "و", "ب", "ل", "ف")
 
 
+_MARKS = re.compile(r"[\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+# й and ў decompose into a letter and a breve: shield them from mark removal.
+_SHIELD = str.maketrans({"й": "\ue000", "ў": "\ue001"})
+_UNSHIELD = str.maketrans({"\ue000": "й", "\ue001": "ў"})
+
+
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """NFKC, case folding, diacritics and tatweel removed, letter variants unified."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = unicodedata.normalize("NFD", text)
-    # Drop combining marks (Latin/Greek accents, Arabic harakat) but keep Cyrillic й and
-    # Ukrainian ї via recomposition below.
-    kept = []
-    for ch in text:
-        if unicodedata.combining(ch):
-            prev = kept[-1] if kept else ""
-            if ch == "\u0306" and prev in "иі":  # й, ў keep their breve
-                kept.append(ch)
-            continue
-        kept.append(ch)
-    text = unicodedata.normalize("NFC", "".join(kept))
-    return text.translate(_ARABIC_MAP).translate(_DIGITS).translate(_CYRILLIC).translate(_ETHIOPIC)
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_SHIELD)
+    text = _MARKS.sub("", unicodedata.normalize("NFD", text))
+    text = unicodedata.normalize("NFC", text).translate(_UNSHIELD)
+    return (
+        text.translate(_ARABIC_MAP).translate(_DIGITS).translate(_CYRILLIC).translate(_ETHIOPIC)
+    )
 
 
 def tokens(text: str) -> list[str]:
