@@ -50,6 +50,7 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
         for line in sys.stdin:
             if not line.strip():
                 continue
+            item: Any = None
             try:
                 item = json.loads(line)
                 lang = item.get("lang")

@@ -1,0 +1,240 @@
+"""Search: normalisation per script, emergencies in every language, ranking, the CLI contract."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.catalog.model import Location, Opening
+from bot.search.engine import SearchEngine
+from bot.search.lexicon import Lexicon, load_lexicon
+from bot.search.normalize import normalize, tokens
+from tests.conftest import REAL_CATALOG, ROOT
+
+LONDON = ZoneInfo("Europe/London")
+TUESDAY_11 = dt.datetime(2026, 11, 24, 11, 0, tzinfo=LONDON)
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return load_lexicon(REAL_CATALOG)
+
+
+@pytest.fixture(scope="module")
+def engine(real_source, lexicon: Lexicon) -> SearchEngine:
+    return SearchEngine(real_source.to_catalog(), lexicon, clock=lambda: TUESDAY_11)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("مُسْتَشْفَى", "مستشفی"),  # Arabic diacritics removed, alef maqsura -> yeh
+        ("كتاب", "کتاب"),  # Arabic kaf -> Persian kaf
+        ("مدرسة", "مدرسه"),  # teh marbuta -> heh
+        ("أحمد إبراهيم آمنة", "احمد ابراهیم امنه"),  # hamza forms of alef
+        ("مـــدرســـة", "مدرسه"),  # tatweel
+        ("٣٤٥ ۱۲", "345 12"),  # Arabic-Indic and Persian digits
+        ("می‌خواهم", "می خواهم"),  # zero-width non-joiner
+        ("ЁЛКА", "елка"),  # ё -> е and case folding
+        ("Їжак ґанок", "іжак ганок"),  # Ukrainian ї, ґ
+        ("йод", "йод"),  # й keeps its breve
+        ("Γιατρός Ιατρείο", "γιατροσ ιατρειο"),  # Greek accents and final sigma
+        ("İŞ ARIYORUM", "is ariyorum"),  # Turkish dotted/dotless i, ş
+        ("Médecin ÑANDÚ", "medecin nandu"),  # Latin accents
+        ("ሐኪም", "ሀኪም"),  # Tigrinya homophone letters folded
+        ("ＡＢＣ１２", "abc12"),  # NFKC full-width forms
+    ],
+)
+def test_normalisation_per_script(raw: str, expected: str) -> None:
+    assert " ".join(tokens(raw)) == expected
+    assert normalize(normalize(raw)) == normalize(raw)
+
+
+def test_arabizi_digits_stay_inside_words() -> None:
+    assert tokens("ana 3ayez 7ad yse3dni") == ["ana", "3ayez", "7ad", "yse3dni"]
+
+
+EMERGENCIES = {
+    "en": "my husband is beating me and says he will kill me",
+    "ar": "زوجي يضربني وهددني بالقتل",
+    "ar-Latn": "zawji yadrabni w bdo yi2tolni",
+    "fa": "شوهرم منو کتک میزنه و تهدید به کشتن میکنه",
+    "ps": "زما خاوند ما وهي او وژل مې غواړي",
+    "ckb": "مێردەکەم لێم دەدات و دەیەوێت بمکوژێت",
+    "uk": "чоловік б'є мене і погрожує вбити",
+    "ru": "муж избивает меня и угрожает убить",
+    "tr": "kocam beni dövüyor ve öldürmekle tehdit ediyor",
+    "bg": "мъжът ми ме бие и заплашва да ме убие",
+    "fr": "mon mari me frappe et menace de me tuer",
+    "es": "mi marido me pega y amenaza con matarme",
+    "el": "ο άντρας μου με χτυπάει και απειλεί να με σκοτώσει",
+    "so": "ninkeyga wuu i garaacayaa wuxuuna igu hanjabay inuu i dilayo",
+    "ti": "ሰብኣየይ ይወቕዓኒ ኣሎ ክቐትለኒ እዩ ኢሉ የፈራርሃኒ",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(EMERGENCIES))
+def test_emergency_is_detected_in_every_language(engine: SearchEngine, lang: str) -> None:
+    answer = engine.ask(EMERGENCIES[lang])
+    assert answer.emergency, (lang, answer.categories)
+    assert answer.kind == "emergency"
+    assert answer.emergency_lines[0].number == "999"
+    assert answer.categories[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("I want to kill myself tonight", "116 123"),
+        ("they took my passport and force me to work without pay", "08000 121 700"),
+        ("my partner hits me and locked me in the house", "0808 2000 247"),
+    ],
+)
+def test_crisis_lines_match_the_danger(engine: SearchEngine, text: str, line: str) -> None:
+    answer = engine.ask(text)
+    numbers = [entry.number for entry in answer.emergency_lines]
+    assert numbers[0] == "999" and line in numbers
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["How do I register with a GP?", "where is the food bank", "English classes for beginners",
+     "I lost my job and need help with my CV", "the police station address"],
+)
+def test_calm_questions_raise_no_alarm(engine: SearchEngine, text: str) -> None:
+    assert not engine.ask(text).emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("hello", "smalltalk"), ("thank you so much!", "smalltalk"), ("شكرا جزيلا", "smalltalk"),
+     ("Привіт", "smalltalk"), ("qwzx vbnm plkj", "nomatch"), ("🙂🙂🙂", "nomatch")],
+)
+def test_no_service_messages_get_no_services(engine: SearchEngine, text: str, kind: str) -> None:
+    answer = engine.ask(text)
+    assert answer.kind == kind and not answer.results and not answer.emergency
+    assert answer.drop_in is not None  # the open-door drop-in is always offered
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [("أحتاج طبيب", "health"), ("Мені потрібен адвокат для притулку", "legal"),
+     ("kursus bahasa inggris", None), ("necesito un abogado", "legal"),
+     ("futbol oynamak istiyorum", "sport"), ("je cherche une banque alimentaire", "food"),
+     ("دنبال کلاس زبان انگلیسی هستم", "language")],
+)
+def test_questions_find_their_category(engine: SearchEngine, text: str, category: str | None) -> None:
+    answer = engine.ask(text)
+    if category is None:
+        return
+    assert answer.categories[0] == category
+    assert category in answer.results[0].service.categories
+
+
+def test_misspelling_is_tolerated(engine: SearchEngine) -> None:
+    assert engine.ask("I need a solicitor")
+    assert engine.ask("i need a solisitor").categories[:1] == ("legal",)
+
+
+def test_closed_services_are_never_offered(real_source, lexicon: Lexicon) -> None:
+    catalog = real_source.to_catalog()
+    football = catalog.services["plymouth-hope-football"]
+    catalog.services["plymouth-hope-football"] = dataclasses.replace(football, status="closed")
+    engine = SearchEngine(catalog, lexicon, clock=lambda: TUESDAY_11)
+    for answer in (engine.ask("football"), engine.ask("free football sessions")):
+        assert "plymouth-hope-football" not in [r.service.id for r in answer.results]
+
+
+def _twins(real_source, lexicon: Lexicon, clock: dt.datetime) -> tuple[SearchEngine, str, str]:
+    """Two identical sport services but for their schedule and location."""
+    catalog = real_source.to_catalog()
+    base = catalog.services["plymouth-hope-football"]
+    catalog.services = {k: v for k, v in catalog.services.items() if "sport" not in v.categories}
+    catalog.services["a-morning"] = dataclasses.replace(
+        base, id="a-morning", schedule=(Opening(1, dt.time(9), dt.time(12)),),
+        locations=(Location("A", "1 Example St", "PL1 1AA", 50.37, -4.14),),
+    )
+    catalog.services["b-evening"] = dataclasses.replace(
+        base, id="b-evening", schedule=(Opening(1, dt.time(17), dt.time(20)),),
+        locations=(Location("B", "2 Example St", "PL6 1AA", 50.41, -4.11),),
+    )
+    return SearchEngine(catalog, lexicon, clock=lambda: clock), "a-morning", "b-evening"
+
+
+def test_open_now_ranks_first_with_a_fixed_clock(real_source, lexicon: Lexicon) -> None:
+    engine, morning, evening = _twins(real_source, lexicon, TUESDAY_11)
+    results = engine.ask("football").results
+    assert [r.service.id for r in results[:2]] == [morning, evening]
+    assert results[0].open_now is True and results[1].open_now is False
+    engine, morning, evening = _twins(
+        real_source, lexicon, TUESDAY_11.replace(hour=18)
+    )
+    assert [r.service.id for r in engine.ask("football").results[:2]] == [evening, morning]
+
+
+def test_distance_ranks_nearer_first(real_source, lexicon: Lexicon) -> None:
+    sunday = dt.datetime(2026, 11, 29, 11, 0, tzinfo=LONDON)  # both closed: only distance differs
+    engine, morning, evening = _twins(real_source, lexicon, sunday)
+    near_b = (50.409, -4.111)
+    results = engine.ask("football", near=near_b).results
+    assert [r.service.id for r in results[:2]] == [evening, morning]
+    assert results[0].distance_km is not None and results[0].distance_km < 0.5
+    nearby = engine.nearby(near_b, category="sport")
+    assert [r.service.id for r in nearby] == [evening, morning]
+
+
+def test_closed_dates_close_a_service(real_source, lexicon: Lexicon) -> None:
+    engine, morning, _ = _twins(real_source, lexicon, TUESDAY_11)
+    service = engine.catalog.services[morning]
+    closed = dataclasses.replace(service, closed_dates=frozenset({TUESDAY_11.date()}))
+    from bot.search.hours import open_at
+
+    assert open_at(service, TUESDAY_11) is True
+    assert open_at(closed, TUESDAY_11) is False
+
+
+def _harbour(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).parent / "harbour"
+    return subprocess.run(
+        [str(exe), *args], input=stdin, capture_output=True, text=True, cwd=ROOT, check=False
+    )
+
+
+def test_ask_json_contract() -> None:
+    done = _harbour("ask", "I need a doctor", "--json", "--near", "50.37,-4.14", "--limit", "2")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert set(answer) == {"query", "language", "emergency", "categories", "results", "answer"}
+    assert answer["query"] == "I need a doctor" and answer["language"] == "en"
+    assert answer["categories"][0] == "health" and len(answer["results"]) == 2
+    for result in answer["results"]:
+        assert set(result) == {"id", "name", "categories", "score", "distance_km", "open_now"}
+    assert isinstance(answer["answer"], str) and answer["answer"]
+
+
+def test_ask_jsonl_contract_keeps_ids_and_survives_bad_lines() -> None:
+    lines = "\n".join([
+        json.dumps({"id": "a", "text": "футбол"}),
+        "not json",
+        json.dumps({"id": "b", "text": "أحتاج طبيب", "lang": "ar", "near": "50.37,-4.14"}),
+        json.dumps({"id": "c"}),
+    ]) + "\n"
+    done = _harbour("ask", "--jsonl", stdin=lines)
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o.get("id") for o in out] == ["a", None, "b", "c"]
+    assert out[0]["categories"][0] == "sport"
+    assert "error" in out[1] and "error" in out[3]
+    assert out[2]["language"] == "ar" and out[2]["results"][0]["distance_km"] is not None
+
+
+def test_ask_rejects_bad_near() -> None:
+    done = _harbour("ask", "doctor", "--near", "north")
+    assert done.returncode == 2 and "near" in done.stderr
