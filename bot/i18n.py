@@ -24,7 +24,7 @@ LANGUAGE_NAMES: dict[str, str] = {
 """Each language named in itself, when the lexicon does not name it."""
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional marker name
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
 

@@ -105,8 +105,13 @@ def test_crisis_lines_match_the_danger(engine: SearchEngine, text: str, line: st
 
 @pytest.mark.parametrize(
     "text",
-    ["How do I register with a GP?", "where is the food bank", "English classes for beginners",
-     "I lost my job and need help with my CV", "the police station address"],
+    [
+        "How do I register with a GP?",
+        "where is the food bank",
+        "English classes for beginners",
+        "I lost my job and need help with my CV",
+        "the police station address",
+    ],
 )
 def test_calm_questions_raise_no_alarm(engine: SearchEngine, text: str) -> None:
     assert not engine.ask(text).emergency
@@ -114,8 +119,14 @@ def test_calm_questions_raise_no_alarm(engine: SearchEngine, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("hello", "smalltalk"), ("thank you so much!", "smalltalk"), ("شكرا جزيلا", "smalltalk"),
-     ("Привіт", "smalltalk"), ("qwzx vbnm plkj", "nomatch"), ("🙂🙂🙂", "nomatch")],
+    [
+        ("hello", "smalltalk"),
+        ("thank you so much!", "smalltalk"),
+        ("شكرا جزيلا", "smalltalk"),
+        ("Привіт", "smalltalk"),
+        ("qwzx vbnm plkj", "nomatch"),
+        ("🙂🙂🙂", "nomatch"),
+    ],
 )
 def test_no_service_messages_get_no_services(engine: SearchEngine, text: str, kind: str) -> None:
     answer = engine.ask(text)
@@ -125,21 +136,23 @@ def test_no_service_messages_get_no_services(engine: SearchEngine, text: str, ki
 
 @pytest.mark.parametrize(
     ("text", "category"),
-    [("أحتاج طبيب", "health"), ("Мені потрібен адвокат для притулку", "legal"),
-     ("kursus bahasa inggris", None), ("necesito un abogado", "legal"),
-     ("futbol oynamak istiyorum", "sport"), ("je cherche une banque alimentaire", "food"),
-     ("دنبال کلاس زبان انگلیسی هستم", "language")],
+    [
+        ("أحتاج طبيب", "health"),
+        ("Мені потрібен адвокат для притулку", "legal"),
+        ("necesito un abogado", "legal"),
+        ("futbol oynamak istiyorum", "sport"),
+        ("je cherche une banque alimentaire", "food"),
+        ("دنبال کلاس زبان انگلیسی هستم", "language"),
+    ],
 )
-def test_questions_find_their_category(engine: SearchEngine, text: str, category: str | None) -> None:
+def test_questions_find_their_category(engine: SearchEngine, text: str, category: str) -> None:
     answer = engine.ask(text)
-    if category is None:
-        return
     assert answer.categories[0] == category
     assert category in answer.results[0].service.categories
 
 
 def test_misspelling_is_tolerated(engine: SearchEngine) -> None:
-    assert engine.ask("I need a solicitor")
+    assert engine.ask("I need a solicitor").categories[:1] == ("legal",)
     assert engine.ask("i need a solisitor").categories[:1] == ("legal",)
 
 
@@ -158,11 +171,15 @@ def _twins(real_source, lexicon: Lexicon, clock: dt.datetime) -> tuple[SearchEng
     base = catalog.services["plymouth-hope-football"]
     catalog.services = {k: v for k, v in catalog.services.items() if "sport" not in v.categories}
     catalog.services["a-morning"] = dataclasses.replace(
-        base, id="a-morning", schedule=(Opening(1, dt.time(9), dt.time(12)),),
+        base,
+        id="a-morning",
+        schedule=(Opening(1, dt.time(9), dt.time(12)),),
         locations=(Location("A", "1 Example St", "PL1 1AA", 50.37, -4.14),),
     )
     catalog.services["b-evening"] = dataclasses.replace(
-        base, id="b-evening", schedule=(Opening(1, dt.time(17), dt.time(20)),),
+        base,
+        id="b-evening",
+        schedule=(Opening(1, dt.time(17), dt.time(20)),),
         locations=(Location("B", "2 Example St", "PL6 1AA", 50.41, -4.11),),
     )
     return SearchEngine(catalog, lexicon, clock=lambda: clock), "a-morning", "b-evening"
@@ -173,9 +190,7 @@ def test_open_now_ranks_first_with_a_fixed_clock(real_source, lexicon: Lexicon) 
     results = engine.ask("football").results
     assert [r.service.id for r in results[:2]] == [morning, evening]
     assert results[0].open_now is True and results[1].open_now is False
-    engine, morning, evening = _twins(
-        real_source, lexicon, TUESDAY_11.replace(hour=18)
-    )
+    engine, morning, evening = _twins(real_source, lexicon, TUESDAY_11.replace(hour=18))
     assert [r.service.id for r in engine.ask("football").results[:2]] == [evening, morning]
 
 
@@ -220,12 +235,17 @@ def test_ask_json_contract() -> None:
 
 
 def test_ask_jsonl_contract_keeps_ids_and_survives_bad_lines() -> None:
-    lines = "\n".join([
-        json.dumps({"id": "a", "text": "футбол"}),
-        "not json",
-        json.dumps({"id": "b", "text": "أحتاج طبيب", "lang": "ar", "near": "50.37,-4.14"}),
-        json.dumps({"id": "c"}),
-    ]) + "\n"
+    lines = (
+        "\n".join(
+            [
+                json.dumps({"id": "a", "text": "футбол"}),
+                "not json",
+                json.dumps({"id": "b", "text": "أحتاج طبيب", "lang": "ar", "near": "50.37,-4.14"}),
+                json.dumps({"id": "c"}),
+            ]
+        )
+        + "\n"
+    )
     done = _harbour("ask", "--jsonl", stdin=lines)
     assert done.returncode == 0, done.stderr
     out = [json.loads(line) for line in done.stdout.splitlines()]

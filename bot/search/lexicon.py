@@ -26,6 +26,10 @@ STEMMERS_BY_SCRIPT = {
     "arabic": ("arabic", "persian"),
 }
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STEMMER_OF_LANGUAGE = {
+    "en": "english", "fr": "french", "es": "spanish", "tr": "turkish", "ru": "russian",
+    "el": "greek", "ar": "arabic", "fa": "persian",
+}
 MIN_PREFIX = 3
 MAX_GAP = 1
 """words a phrase may skip between two of its words ("smells strongly of gas")"""
@@ -47,6 +51,16 @@ def stems(word: str) -> frozenset[str]:
         found.add(word[:6])  # crude truncation for languages without a Snowball stemmer
     found.discard(word)
     return frozenset(s for s in found if len(s) >= 3)
+
+
+def stems_by_language(word: str) -> list[tuple[str, str]]:
+    """(stemmer, stem) pairs for a word, one per Snowball stemmer of its script."""
+    out = []
+    for name in STEMMERS_BY_SCRIPT.get(script_of(word), ()):
+        stem = _stemmer(name).stemWord(word)
+        if stem != word and len(stem) >= 4:
+            out.append((name, stem))
+    return out
 
 
 @dataclass(frozen=True)
@@ -82,7 +96,8 @@ class Lexicon:
     def __post_init__(self) -> None:
         self._exact: dict[str, list[int]] = defaultdict(list)
         self._prefix: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        self._stemmed: dict[str, list[int]] = defaultdict(list)
+        self._stemmed: dict[tuple[str, str], list[int]] = defaultdict(list)
+        """(stemmer, stem) -> one-word terms of that stemmer's own language"""
         self._fuzzy_vocab: dict[str, list[str]] = defaultdict(list)
 
     def add(self, phrase: str, kind: str, target: str, language: str) -> None:
@@ -112,9 +127,11 @@ class Lexicon:
                 self._prefix[first[:MIN_PREFIX]].append((first[:-1], tid))
             else:
                 self._exact[first].append(tid)
-                if len(term.words) == 1:
-                    for stem in stems(first):
-                        self._stemmed[stem].append(tid)
+                stemmer = STEMMER_OF_LANGUAGE.get(term.language)
+                if len(term.words) == 1 and stemmer:
+                    stem = _stemmer(stemmer).stemWord(first)
+                    if len(stem) >= 4:
+                        self._stemmed[(stemmer, stem)].append(tid)
                 if len(first) >= FUZZY_MIN_LENGTH:
                     vocab.add(first)
         for word in vocab:
@@ -131,8 +148,8 @@ class Lexicon:
                 if form.startswith(prefix)
             ]
         if not found:
-            for stem in stems(word):
-                found += [(tid, 0.85) for tid in self._stemmed.get(stem, ())]
+            for key in stems_by_language(word):
+                found += [(tid, 0.85) for tid in self._stemmed.get(key, ())]
         if not found and len(word) >= FUZZY_MIN_LENGTH and not word.isdigit():
             corrected = self.correct(word)
             if corrected:

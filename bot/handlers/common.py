@@ -1,0 +1,131 @@
+"""What every feature handler shares: the typed state, translators, keyboards and sending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest
+from telegram.ext import Application, ContextTypes
+
+from bot.i18n import N_, Translator
+from bot.render import Keyboard, split_html
+from bot.state import PROFILE_KEY, SERVICES_KEY, Profile, Services
+
+Context = ContextTypes.DEFAULT_TYPE
+App = Application[Any, Any, Any, Any, Any, Any]
+
+MENU_LABELS = {
+    "categories": N_("📂 Categories"),
+    "location": N_("📍 Send my location"),
+    "emergency": N_("🆘 Emergency"),
+}
+
+
+def services(context: Context) -> Services:
+    found: Services = context.bot_data[SERVICES_KEY]
+    return found
+
+
+def profile(context: Context) -> Profile:
+    """The person's profile, loaded by the group -2 handler (a default for user-less updates)."""
+    data = context.user_data
+    if data is None:
+        return Profile(language=None)
+    found = data.get(PROFILE_KEY)
+    return found if isinstance(found, Profile) else Profile(language=None)
+
+
+def translator(context: Context, language: str | None = None) -> Translator:
+    """The person's translator, or the one for `language` when given."""
+    i18n = services(context).i18n
+    return i18n.get(language) if language else profile(context).translator(i18n)
+
+
+def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.text, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.text, callback_data=b.data)
+                for b in row
+            ]
+            for row in keyboard
+        ]
+    )
+
+
+def main_menu(t: Translator) -> ReplyKeyboardMarkup:
+    """The persistent reply keyboard: categories, location, emergency."""
+    _ = t.gettext
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(_(MENU_LABELS["categories"]))],
+            [
+                KeyboardButton(_(MENU_LABELS["location"]), request_location=True),
+                KeyboardButton(_(MENU_LABELS["emergency"])),
+            ],
+        ],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+def menu_actions(translators: list[Translator]) -> dict[str, str]:
+    """Reply-keyboard label in every language -> action."""
+    return {t.gettext(label): action for t in translators for action, label in MENU_LABELS.items()}
+
+
+async def send(
+    context: Context, chat_id: int, html: str, keyboard: Keyboard | None = None,
+    reply_markup: Any = None,
+) -> Message:
+    """Send HTML, split under Telegram's limit; the buttons go with the last part."""
+    parts = split_html(html)
+    message: Message | None = None
+    for n, part in enumerate(parts):
+        last = n == len(parts) - 1
+        message = await context.bot.send_message(
+            chat_id, part,
+            reply_markup=(markup(keyboard) if keyboard else reply_markup) if last else None,
+        )
+    assert message is not None
+    return message
+
+
+async def edit_or_send(update: Update, context: Context, html: str, keyboard: Keyboard) -> None:
+    """Show a screen in place of the message whose button was pressed (or as a new message)."""
+    query = update.callback_query
+    parts = split_html(html)
+    if query is not None and query.message is not None and len(parts) == 1:
+        try:
+            await context.bot.edit_message_text(
+                html, chat_id=query.message.chat.id, message_id=query.message.message_id,
+                reply_markup=markup(keyboard),
+            )
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+    chat = update.effective_chat
+    if chat is not None:
+        await send(context, chat.id, html, keyboard)
+
+
+async def expired(update: Update, context: Context) -> None:
+    """A button whose data is forged, malformed or stale: say so and change nothing."""
+    query = update.callback_query
+    if query is None:
+        return
+    _ = translator(context).gettext
+    await query.answer(_("This button has expired. Please use the menu again."), show_alert=True)
