@@ -64,9 +64,25 @@ def _extra_commands() -> list[Register]:
     commands: list[Register] = [register_ask]
     try:
         from bot.runner import register as register_run
-    except ImportError:  # the bot layer is optional for catalog tooling
-        return commands
+    except ImportError:  # the Telegram layer is not built yet: say so instead of failing
+        return [*commands, _register_placeholder_run]
     return [*commands, register_run]
+
+
+def _register_placeholder_run(
+    sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
+) -> None:
+    run = sub.add_parser("run", parents=[common], help="run the bot (not built yet)")
+    run.set_defaults(func=_placeholder_run)
+
+
+def _placeholder_run(args: argparse.Namespace, config: Config) -> int:
+    print(
+        "The Telegram bot is not part of this build yet. Meanwhile you can ask questions as a\n"
+        "person would:  harbour ask \"I need English classes\"\n"
+    )
+    build_parser().print_help()
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,35 @@
+"""Did this help? 👍/👎 on an answer, stored without any user id."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.callbacks import decode, matcher
+from bot.handlers.common import App, Context, expired, markup, services, translator
+from bot.render import card_buttons
+
+
+async def on_feedback(update: Update, context: Context) -> None:
+    query = update.callback_query
+    found = decode(query.data) if query else None
+    svc = services(context)
+    service = svc.service(found.arg(1)) if found else None
+    if query is None or found is None or service is None:
+        await expired(update, context)
+        return
+    t = translator(context)
+    _ = t.gettext
+    async with svc.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO feedback (helpful, category, service_id, language, text, at) "
+            "VALUES (?, ?, ?, ?, NULL, ?)",
+            (int(found.arg(0)), service.categories[0], service.id, t.language,
+             svc.now().date().isoformat()),
+        )
+    await query.answer(_("Thank you! This helps volunteers improve Harbour."))
+    await query.edit_message_reply_markup(markup(card_buttons(service, t)))
+
+
+def register(app: App) -> None:
+    app.add_handler(CallbackQueryHandler(on_feedback, pattern=matcher("fb")))

@@ -1,0 +1,54 @@
+"""/forget: erase everything about a person, after they confirm."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.callbacks import decode, encode, matcher
+from bot.handlers.common import App, Context, edit_or_send, expired, send, services, translator
+from bot.render import Button
+
+
+async def forget_command(update: Update, context: Context) -> None:
+    if update.effective_chat is None:
+        return
+    _ = translator(context).gettext
+    keyboard = [[
+        Button("🗑 " + _("Yes, erase everything"), data=encode("forget", "yes")),
+        Button(_("No, keep it"), data=encode("forget", "no")),
+    ]]
+    text = _("Erase everything Harbour knows about you (your language and settings)? "
+             "This cannot be undone.")
+    await send(context, update.effective_chat.id, text, keyboard)
+
+
+async def erase(user_id: int, context: Context) -> None:
+    """Delete the user row and everything keyed by their id."""
+    db = services(context).db
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM users WHERE telegram_id = ?", (user_id,))
+    if context.user_data is not None:
+        context.user_data.clear()
+
+
+async def on_confirm(update: Update, context: Context) -> None:
+    query, user = update.callback_query, update.effective_user
+    found = decode(query.data) if query else None
+    if query is None or user is None or found is None:
+        await expired(update, context)
+        return
+    _ = translator(context).gettext
+    await query.answer()
+    if found.arg(0) == "yes":
+        await erase(user.id, context)
+        text = _("Done. Everything Harbour knew about you has been erased. "
+                 "Send /start if you want to use Harbour again.")
+    else:
+        text = _("Nothing was erased.")
+    await edit_or_send(update, context, text, [])
+
+
+def register(app: App) -> None:
+    app.add_handler(CommandHandler("forget", forget_command))
+    app.add_handler(CallbackQueryHandler(on_confirm, pattern=matcher("forget")))
