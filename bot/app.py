@@ -10,8 +10,14 @@ from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackQueryHandler, Defaults
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    Defaults,
+)
 from telegram.request import BaseRequest
 
 from bot import LANGUAGES
@@ -35,7 +41,7 @@ from bot.handlers import (
 from bot.handlers.common import App, Context, expired, menu_actions, translator
 from bot.i18n import N_, I18n, Translator
 from bot.search.engine import SearchEngine
-from bot.search.lexicon import load_lexicon
+from bot.search.lexicon import Lexicon, load_lexicon
 from bot.state import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
@@ -58,7 +64,7 @@ COMMAND_LANGUAGE_CODES = {"ckb": "ku"}
 def build_application(
     config: Config, *, request: BaseRequest | None = None,
     clock: Callable[[], dt.datetime] | None = None, flood: FloodGuard | None = None,
-    i18n: I18n | None = None, source: CatalogSource | None = None,
+    i18n: I18n | None = None, source: CatalogSource | None = None, lexicon: Lexicon | None = None,
 ) -> App:
     """The bot, ready for `run_polling`, `run_webhook` or `async with app: process_update`.
 
@@ -73,6 +79,7 @@ def build_application(
     )
     builder = (
         ApplicationBuilder()
+        .application_class(HarbourApplication)
         .token(config.token or "1:demo")
         .base_url(config.api_base_url)
         .defaults(defaults)
@@ -85,16 +92,18 @@ def build_application(
         builder = builder.rate_limiter(limiter)
 
     async def post_init(application: App) -> None:
+        if SERVICES_KEY in application.bot_data:  # already done by initialize()
+            return
         db = await open_database(config.db_path)
         if await is_empty(db):
             await import_catalog(db, files)
         catalog = await live_catalog(db, files)
-        lexicon = load_lexicon(config.catalog_path)
+        words_of = lexicon or load_lexicon(config.catalog_path)
         engine_clock = clock or (lambda: dt.datetime.now(tz))
         words = i18n or I18n()
         svc = Services(
-            config=config, db=db, catalog=catalog, lexicon=lexicon,
-            engine=SearchEngine(catalog, lexicon, clock=engine_clock), i18n=words,
+            config=config, db=db, catalog=catalog, lexicon=words_of,
+            engine=SearchEngine(catalog, words_of, clock=engine_clock), i18n=words,
             flood=flood or FloodGuard(),
         )
         svc.menu = menu_actions(words.all())
@@ -113,6 +122,21 @@ def build_application(
     app.add_handler(CallbackQueryHandler(expired))  # last in group 0: no feature matched
     app.add_error_handler(on_error)
     return app
+
+
+class HarbourApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """Runs `post_init`/`post_shutdown` from `initialize`/`shutdown` too, so that
+    `async with app:` (tests, demo, bench) gets the same set-up as `run_polling`."""
+
+    async def initialize(self) -> None:
+        await super().initialize()
+        if self.post_init is not None:
+            await self.post_init(self)
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        if self.post_shutdown is not None:
+            await self.post_shutdown(self)
 
 
 def commands(t: Translator) -> list[BotCommand]:
@@ -136,6 +160,13 @@ async def on_error(update: object, context: Context) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update):
+        return
+    if isinstance(context.error, Forbidden):  # blocked: mark inactive, nobody to tell
+        if update.effective_user is not None and SERVICES_KEY in context.bot_data:
+            db = context.bot_data[SERVICES_KEY].db
+            async with db.transaction() as conn:
+                await conn.execute("UPDATE users SET active = 0 WHERE telegram_id = ?",
+                                   (update.effective_user.id,))
         return
     try:
         _ = translator(context).gettext

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import decode, matcher
@@ -28,7 +28,15 @@ async def on_feedback(update: Update, context: Context) -> None:
              svc.now().date().isoformat()),
         )
     await query.answer(_("Thank you! This helps volunteers improve Harbour."))
-    await query.edit_message_reply_markup(markup(card_buttons(service, t)))
+    old = query.message.reply_markup if isinstance(query.message, Message) else None
+    if old is not None:  # the same buttons without the did-this-help row
+        rows = [
+            row for row in old.inline_keyboard
+            if not any(str(b.callback_data or "").startswith("v1:fb:") for b in row)
+        ]
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+    else:
+        await query.edit_message_reply_markup(markup(card_buttons(service, t)))
 
 
 def register(app: App) -> None:

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot.handlers.common import App, Context, main_menu, send, services, translator
-from bot.render import card_buttons, service_card
+from bot.render import Found, answer_message
 
 NEARBY = 3
 
@@ -29,11 +29,9 @@ async def on_location(update: Update, context: Context) -> None:
         await send(context, chat.id, _("Sorry, I know no services with an address yet."),
                    reply_markup=main_menu(t))
         return
-    now = svc.now()
-    for result in found:  # the location itself is used for this answer only, never stored
-        card = service_card(result.service, t, now, open_now=result.open_now,
-                            distance_km=result.distance_km)
-        await send(context, chat.id, card, card_buttons(result.service, t))
+    # the location itself is used for this answer only, never stored
+    items = [Found(r.service, r.open_now, r.distance_km) for r in found]
+    await send(context, chat.id, *answer_message(items, t, svc.now(), feedback=False))
 
 
 def register(app: App) -> None:

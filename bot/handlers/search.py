@@ -9,7 +9,7 @@ from telegram.ext import MessageHandler, filters
 
 from bot.callbacks import encode
 from bot.handlers.common import App, Context, main_menu, profile, send, services, translator
-from bot.render import Button, card_buttons, emergency_text, service_card
+from bot.render import Button, Found, answer_message, card_buttons, emergency_text, service_card
 from bot.search.engine import Answer
 
 MAX_STORED_TEXT = 500
@@ -79,11 +79,8 @@ async def reply_answer(update: Update, context: Context, answer: Answer) -> None
             card = service_card(drop_in, t, now)
             await send(context, chat.id, f"{intro}\n\n{card}", card_buttons(drop_in, t))
         return
-    last = len(answer.results) - 1
-    for n, result in enumerate(answer.results):
-        card = service_card(result.service, t, now, open_now=result.open_now,
-                            distance_km=result.distance_km)
-        await send(context, chat.id, card, card_buttons(result.service, t, feedback=n == last))
+    found = [Found(r.service, r.open_now, r.distance_km) for r in answer.results]
+    await send(context, chat.id, *answer_message(found, t, now))
 
 
 async def record_unanswered(context: Context, answer: Answer, now: dt.datetime) -> None:

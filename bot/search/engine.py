@@ -13,7 +13,7 @@ from bot import LANGUAGES
 from bot.catalog.model import Catalog, EmergencyLine, Service
 from bot.search.detect import detect_language
 from bot.search.hours import distance_km, open_at
-from bot.search.lexicon import Lexicon, Match, stems
+from bot.search.lexicon import PAIR_WINDOW, Lexicon, Match, stems
 from bot.search.normalize import tokens
 
 Clock = Callable[[], dt.datetime]
@@ -25,6 +25,8 @@ LANGUAGE_BONUS = 0.2
 NEAR_WEIGHT = 0.8
 RELATED_CATEGORY_SHARE = 0.35
 """categories this close to the best one are also offered"""
+SPREAD_SHARE = 0.5
+"""a category with this share of the best evidence gets a place among the results"""
 MIN_EVIDENCE = 0.7
 """below this a message is treated as asking for no service"""
 MIN_TOKEN_LENGTH = 3
@@ -104,11 +106,26 @@ class SearchEngine:
         for m in evidence.matches:
             key = (m.term.kind, m.term.target, m.start)
             best[key] = max(best.get(key, 0.0), m.term.weight * m.quality)
-        for (kind, target, _), score in best.items():
+        halves: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for (kind, target, start), score in best.items():
+            if kind == "pair":
+                rule, side = target.rsplit("#", 1)
+                halves[rule][side].append(start)
+                continue
             bucket = {"category": evidence.categories, "danger": evidence.danger}.get(
                 kind, evidence.smalltalk
             )
             bucket[target] += score
+        for rule, sides in halves.items():
+            near = [
+                (a, b) for a in sides["a"] for b in sides["b"] if abs(a - b) <= PAIR_WINDOW
+            ]
+            vetoed = any(
+                min(a, b) - PAIR_WINDOW <= c <= max(a, b) + PAIR_WINDOW
+                for a, b in near for c in sides.get("c", ())
+            )
+            if near and not vetoed:  # "my son lost his phone" is no emergency
+                evidence.danger[rule.split("#", 1)[0]] += 1.0
         return evidence
 
     def _text_scores(self, words: list[str]) -> tuple[dict[int, float], dict[int, int]]:
@@ -243,7 +260,8 @@ class SearchEngine:
             total = score + (OPEN_NOW_BONUS if is_open else 0.0)
             scored.append(Result(self.services[n], round(total, 4), distance, is_open))
         scored.sort(key=lambda r: (-r.score, r.service.id))
-        return tuple(_diversify(scored, categories, limit))
+        shares = {c: cat_scores[c] / top_cat for c in categories}
+        return tuple(_diversify(scored, categories, shares, limit))
 
     def _lines_for(self, danger: tuple[str, ...]) -> tuple[EmergencyLine, ...]:
         lines = self.catalog.region.emergency_lines
@@ -272,13 +290,18 @@ class SearchEngine:
         return sorted(found, key=lambda s: (s.categories.index(category), s.name))
 
 
-def _diversify(scored: list[Result], categories: tuple[str, ...], limit: int) -> list[Result]:
-    """Best results first, but make room for the second category when the top is all one."""
-    chosen = scored[:limit]
-    if len(categories) < 2 or limit < 2 or len(chosen) < limit:
-        return chosen
-    second = categories[1]
-    if any(second in r.service.categories for r in chosen):
-        return chosen
-    extra = next((r for r in scored[limit:] if second in r.service.categories), None)
-    return [*chosen[:-1], extra] if extra else chosen
+def _diversify(
+    scored: list[Result], categories: tuple[str, ...], shares: dict[str, float], limit: int
+) -> list[Result]:
+    """Best results first, but a message with several strong needs gets one service for each
+    category whose evidence is at least SPREAD_SHARE of the best, before the rest by score."""
+    strong = [c for c in categories[:limit] if shares.get(c, 0.0) >= SPREAD_SHARE]
+    chosen: list[Result] = []
+    for cid in strong[1:]:
+        if any(cid in r.service.categories for r in chosen + scored[:1]):
+            continue
+        pick = next((r for r in scored if cid in r.service.categories and r not in chosen), None)
+        if pick is not None:
+            chosen.append(pick)
+    head = [r for r in scored if r not in chosen][: max(limit - len(chosen), 1)]
+    return sorted(head + chosen, key=lambda r: -r.score)[:limit] if chosen else scored[:limit]

@@ -12,7 +12,7 @@ import snowballstemmer
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.search.normalize import normalize, script_of, tokens, variants
+from bot.search.normalize import is_ethiopic, normalize, script_of, skeleton, tokens, variants
 
 DANGER_KINDS = (
     "violence", "medical", "suicide", "fire", "missing_child", "trafficking", "hate_attack",
@@ -30,8 +30,12 @@ STEMMER_OF_LANGUAGE = {
     "en": "english", "fr": "french", "es": "spanish", "tr": "turkish", "ru": "russian",
     "el": "greek", "ar": "arabic", "fa": "persian",
 }
+LATIN_SCRIPT_LANGUAGES = frozenset({"en", "fr", "es", "tr", "so", "ar"})
+"""languages whose lexicon may hold Latin-script danger words (Arabic: Arabizi)"""
 MIN_PREFIX = 3
 MAX_GAP = 1
+PAIR_WINDOW = 8
+"""words apart that the two halves of a danger pair may be ("my son ... is lost")"""
 """words a phrase may skip between two of its words ("smells strongly of gas")"""
 FUZZY_MIN_LENGTH = 5
 FUZZY_CUTOFF = 84.0
@@ -99,13 +103,18 @@ class Lexicon:
         self._stemmed: dict[tuple[str, str], list[int]] = defaultdict(list)
         """(stemmer, stem) -> one-word terms of that stemmer's own language"""
         self._fuzzy_vocab: dict[str, list[str]] = defaultdict(list)
+        self._ethiopic: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        """first two consonants -> (consonant skeleton, term) for Ge'ez-script first words"""
 
     def add(self, phrase: str, kind: str, target: str, language: str) -> None:
         words = tuple(_term_words(phrase))
         if not words or any(w.endswith("*") and len(w) - 1 < MIN_PREFIX for w in words):
             return
-        if len(words) == 1 and len(words[0]) < _min_word_length(words[0]):
+        if len(words) == 1 and len(words[0]) < _min_word_length(words[0], kind):
             return  # too short to mean anything on its own once accents are folded
+        foreign = kind in ("danger", "pair") and language not in LATIN_SCRIPT_LANGUAGES
+        if foreign and script_of(phrase) == "latin":
+            return  # English words in another language's danger list: en.yaml has them
         self.terms.append(Term(words, kind, target, language, 1.0 + 0.5 * (len(words) - 1)))
 
     def compile(self) -> Lexicon:
@@ -123,6 +132,9 @@ class Lexicon:
         vocab: set[str] = set()
         for tid, term in enumerate(self.terms):
             first = term.words[0]
+            if is_ethiopic(first):
+                shape = skeleton(first.rstrip("*"))
+                self._ethiopic[shape[:2]].append((shape, tid))
             if first.endswith("*"):
                 self._prefix[first[:MIN_PREFIX]].append((first[:-1], tid))
             else:
@@ -147,6 +159,8 @@ class Lexicon:
                 (tid, 0.9) for prefix, tid in self._prefix.get(form[:MIN_PREFIX], ())
                 if form.startswith(prefix)
             ]
+        if not found and is_ethiopic(word):
+            found += self._ethiopic_candidates(word)
         if not found:
             for key in stems_by_language(word):
                 found += [(tid, 0.85) for tid in self._stemmed.get(key, ())]
@@ -154,6 +168,20 @@ class Lexicon:
             corrected = self.correct(word)
             if corrected:
                 found += [(tid, 0.75) for tid in self._exact.get(corrected, ())]
+        return found
+
+    def _ethiopic_candidates(self, word: str) -> list[tuple[int, float]]:
+        """Ge'ez inflection changes a word's last letters and adds one-letter prefixes
+        (ብ, ን, ዝ, ክ ...): match consonant skeletons, allowing a short suffix and one prefix."""
+        found = []
+        shape = skeleton(word)
+        for form, quality in ((shape, 0.85), (shape[1:], 0.75)):
+            if len(form) < 2:
+                continue
+            for term_shape, tid in self._ethiopic.get(form[:2], ()):
+                extra = len(form) - len(term_shape)
+                if form.startswith(term_shape) and 0 <= extra <= (2 if len(term_shape) < 3 else 3):
+                    found.append((tid, quality))
         return found
 
     def correct(self, word: str) -> str | None:
@@ -191,17 +219,27 @@ def _match_rest(patterns: tuple[str, ...], words: list[str], position: int) -> i
 def _correct(word: str, vocab: tuple[str, ...]) -> str | None:
     if not vocab:
         return None
-    best = process.extractOne(
-        word, vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
-    )
+    # A misspelt short word rarely gains or loses two letters ("kırıldı" is not "kaçırıldı").
+    slack = 1 if len(word) < 8 else 2
+    near = [v for v in vocab if abs(len(v) - len(word)) <= slack]
+    best = process.extractOne(word, near, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     return best[0] if best else None
 
 
-def _min_word_length(word: str) -> int:
-    return 2 if script_of(word) == "ethiopic" else 3
+def _min_word_length(word: str, kind: str) -> int:
+    """Three letters, but two for Ge'ez syllables, small talk ("hi", "ok") and acronyms
+    with a digit or no vowel ("gp", "cv", "a1"); "is" stays out (Turkish "iş" folds to it)."""
+    if script_of(word) == "ethiopic" or kind == "smalltalk":
+        return 2
+    if len(word) == 2 and (any(c.isdigit() for c in word) or not set(word) & set("aeiouy")):
+        return 2
+    return 3
 
 
 def _word_matches(pattern: str, word: str) -> bool:
+    if is_ethiopic(pattern) and is_ethiopic(word):
+        stem, shape = skeleton(pattern.rstrip("*")), skeleton(word)
+        return shape.startswith(stem) and len(shape) - len(stem) <= 3
     forms = variants(word)
     if pattern.endswith("*"):
         return any(form.startswith(pattern[:-1]) for form in forms)
@@ -238,6 +276,11 @@ def load_lexicon(catalog_root: Path) -> Lexicon:
         for kind, phrases in (doc.get("danger") or {}).items():
             for phrase in phrases or ():
                 lexicon.add(str(phrase), "danger", kind, lang)
+        for kind, pairs in (doc.get("danger_pairs") or {}).items():
+            for number, pair in enumerate(pairs or ()):
+                for side, phrases in zip("abc", pair, strict=False):  # c: unless
+                    for phrase in phrases or ():
+                        lexicon.add(str(phrase), "pair", f"{kind}#{lang}{number}#{side}", lang)
         for kind, phrases in (doc.get("smalltalk") or {}).items():
             for phrase in phrases or ():
                 lexicon.add(str(phrase), "smalltalk", kind, lang)

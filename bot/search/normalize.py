@@ -90,3 +90,16 @@ def variants(token: str) -> tuple[str, ...]:
             if token.startswith(clitic) and len(token) - len(clitic) >= 2:
                 out.append(token[len(clitic):])
     return tuple(out)
+
+
+def is_ethiopic(word: str) -> bool:
+    return bool(word) and "\u1200" <= word[0] <= "\u137f"
+
+
+@lru_cache(maxsize=65536)
+def skeleton(word: str) -> str:
+    """Ge'ez letters folded to their consonant (each series of 8 shares one base)."""
+    return "".join(
+        chr(0x1200 + (ord(ch) - 0x1200) // 8 * 8) if "\u1200" <= ch <= "\u137f" else ch
+        for ch in word
+    )

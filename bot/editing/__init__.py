@@ -1,0 +1,1 @@
+"""Changing the catalog from the chat: validated values, proposals, review, history, freshness."""
