@@ -35,12 +35,23 @@ test: lint
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
+LANGS := ar fa ps ckb uk ru tr bg fr es el so ti
+
 i18n: setup
 	$(BIN)/pybabel extract --mapping-file babel.cfg --output-file locales/messages.pot \
-		--keywords "_ N_ ngettext:1,2 pgettext:1c,2 npgettext:1c,2,3" --project Harbour \
-		--no-location --sort-output bot
-	$(BIN)/pybabel update --input-file locales/messages.pot --domain messages \
-		--output-dir locales --no-fuzzy-matching --ignore-obsolete
+		--keywords "_ N_ gettext ngettext:1,2 pgettext:1c,2 npgettext:1c,2,3" \
+		--project Harbour --no-location --sort-output bot
+	@for lang in $(LANGS); do \
+		po=locales/$$lang/LC_MESSAGES/messages.po; \
+		if [ -f $$po ]; then \
+			$(BIN)/pybabel update --input-file locales/messages.pot --domain messages \
+				--output-dir locales --locale $$lang --no-fuzzy-matching --ignore-obsolete \
+				--omit-header --width 99 >/dev/null; \
+		else \
+			$(BIN)/pybabel init --input-file locales/messages.pot --domain messages \
+				--output-dir locales --locale $$lang --width 99 >/dev/null; \
+		fi; \
+	done
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -59,9 +59,10 @@ Register = Callable[["argparse._SubParsersAction[Any]", argparse.ArgumentParser]
 
 def _extra_commands() -> list[Register]:
     """Commands of other packages, imported lazily so the catalog commands stay light."""
+    from bot.i18n_status import register as register_i18n
     from bot.search.cli import register as register_ask
 
-    commands: list[Register] = [register_ask]
+    commands: list[Register] = [register_ask, register_i18n]
     try:
         from bot.runner import register as register_run
     except ImportError:  # the Telegram layer is not built yet: say so instead of failing

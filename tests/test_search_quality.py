@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from search_quality import DEFAULT_QUESTIONS, measure, run  # noqa: E402
+from search_quality import DEFAULT_QUESTIONS, measure, run
 
 FLOORS = {
     "hit@3": 0.72,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -97,7 +98,7 @@ def parse_hours(text: str) -> list[dict[str, Any]]:
                 raise InvalidValue(f"closes at {closes}, not after it opens at {opens}")
             entries += [{"day": d, "opens": opens, "closes": closes} for d in days]
     entries.sort(key=lambda e: (WEEKDAYS.index(e["day"]), e["opens"]))
-    for one, two in zip(entries, entries[1:], strict=False):
+    for one, two in itertools.pairwise(entries):
         if one["day"] == two["day"] and two["opens"] < one["closes"]:
             raise InvalidValue(f"two openings overlap on {one['day'].capitalize()}")
     if not entries:

@@ -138,9 +138,9 @@ async def release(
     """Back to pending, due at `at` (a retry, or a chat that must wait its turn)."""
     async with db.transaction() as conn:
         await conn.execute(
-            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = COALESCE(?, error),"
-            " claimed_by = NULL, claimed_at = NULL, send_started_at = NULL, "
-            "attempts = attempts - ? WHERE id = ?",
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, "
+            "error = COALESCE(?, error), claimed_by = NULL, claimed_at = NULL, "
+            "send_started_at = NULL, attempts = attempts - ? WHERE id = ?",
             (utc_iso(at), error, int(uncount), row_id),
         )
 
@@ -189,5 +189,7 @@ async def progress(db: Database, kind: str, item_id: str) -> Progress:
 
 async def next_due(db: Database) -> dt.datetime | None:
     """When the earliest pending row falls due (None: nothing pending)."""
-    row = await db.fetchone("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'")
+    row = await db.fetchone(
+        "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'"
+    )
     return from_iso(row["t"]) if row is not None and row["t"] else None
