@@ -11,8 +11,8 @@ p99 <= 3x). Time for flood control runs on a virtual clock (one second per updat
 from __future__ import annotations
 
 import asyncio
-import gc
 import datetime as dt
+import gc
 import random
 import statistics
 import sys

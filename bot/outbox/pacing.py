@@ -41,11 +41,11 @@ class Pacer:
         """Wait for a free slot overall (and the end of any pause), then take it for this chat."""
         while True:
             now = self.monotonic()
-            while self._starts and self._starts[0] <= now - self.window:
+            while self._starts and self._starts[0] + self.window <= now:
                 self._starts.popleft()
             wait = self._paused_until - now
-            if len(self._starts) >= self.per_window:
-                wait = max(wait, self._starts[0] + self.window - now)
+            if len(self._starts) >= self.per_window:  # full: wait for the oldest to leave
+                wait = max(wait, self._starts[0] + self.window - now, 1e-4)
             wait = max(wait, self.chat_wait(chat_id))
             if wait <= 0:
                 break

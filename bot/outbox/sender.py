@@ -64,6 +64,7 @@ class Sender:
     def __init__(
         self, db: Database, send: SendFn, *, clock: Clock, limits: Limits | None = None,
         pacer: Pacer | None = None, run_id: str | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.db = db
         self.send = send
@@ -77,10 +78,15 @@ class Sender:
         self._lock = asyncio.Lock()
         self._stopping = False
         self._recovered = False
+        self._should_stop = should_stop or (lambda: False)
 
     @property
     def busy(self) -> bool:
         return self._lock.locked()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping or self._should_stop()
 
     async def recover(self) -> None:
         back, lost = await store.recover(self.db, self.run_id, self.clock())
@@ -100,10 +106,10 @@ class Sender:
             before = self.stats["sent"]
             in_flight = asyncio.Semaphore(self.limits.max_in_flight)
             tasks: set[asyncio.Task[None]] = set()
-            while not self._stopping:
+            while not self.stopping:
                 rows = await store.claim(self.db, self.run_id, self.clock(), self.limits.batch)
                 if not rows:
-                    if follow and not self._stopping and await self._wait_for_more(tasks):
+                    if follow and not self.stopping and await self._wait_for_more(tasks):
                         continue
                     break
                 await self._dispatch(rows, in_flight, tasks)
@@ -133,7 +139,7 @@ class Sender:
         tasks: set[asyncio.Task[None]],
     ) -> None:
         for n, row in enumerate(rows):
-            if self._stopping:
+            if self.stopping:
                 for left in rows[n:]:
                     await store.release(self.db, left.id, self.clock())
                 return
@@ -147,6 +153,7 @@ class Sender:
             task = asyncio.create_task(self._deliver(row, in_flight))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
+            await asyncio.sleep(0)  # let the request leave now, in its paced slot
 
     async def _deliver(self, row: OutboxRow, in_flight: asyncio.Semaphore) -> None:
         try:

@@ -30,6 +30,9 @@ DISTINCTIVE = {
     "es": "ñ¿¡",
     "fr": "èêàâœëîûù",
 }
+# Keyboard evidence: Arabic layouts type ي and ك and hamza forms; Persian, Pashto and Sorani
+# layouts type ی and ک (Pashto also uses ي in some endings, so it weighs less).
+WEAK_DISTINCTIVE = {"ar": "يكأإؤ"}
 ARABIZI = re.compile(r"\b[a-z]*[a-z][2375689][a-z]*\b|\b[2375689][a-z]+\b")
 LANGID_CODES = {"en", "fr", "es", "tr", "uk", "ru", "bg"}
 
@@ -57,6 +60,9 @@ def detect_language(
     for lang, letters in DISTINCTIVE.items():
         if lang in votes:
             votes[lang] += 1.5 * sum(raw.count(ch) for ch in letters)
+    for lang, letters in WEAK_DISTINCTIVE.items():
+        if lang in votes:
+            votes[lang] += 0.6 * sum(raw.count(ch) for ch in letters)
     if script == "latin":
         votes["ar"] += 3.0 * len(ARABIZI.findall(raw))
     for match in matches:
@@ -67,7 +73,9 @@ def detect_language(
         for lang in langs:
             votes[lang] += 1.0 / len(langs)
     known = [lang for lang in candidates if lang in LANGID_CODES]
-    if len(known) > 1 and len(text) >= 8:
+    ranked_votes = sorted(votes.values(), reverse=True)
+    decided = ranked_votes[0] >= 2.0 and ranked_votes[1] <= ranked_votes[0] / 2
+    if len(known) > 1 and len(text) >= 8 and not decided:  # the slow model only when unsure
         ranked = _langid().rank(text)
         best = next((lang for lang, _ in ranked if lang in known), None)
         if best:

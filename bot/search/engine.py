@@ -154,15 +154,12 @@ class SearchEngine:
                 shared[n] += 1
         return scores, shared
 
-    def _is_open(self, n: int, now: dt.datetime) -> bool | None:
-        """Open-now, remembered for the current minute."""
+    def _open_now(self, now: dt.datetime) -> dict[int, bool | None]:
+        """Open-now per service, remembered for the current minute."""
         minute = now.timetuple()[:5]
         if self._open_cache[0] != minute:
             self._open_cache = (minute, {})
-        cache = self._open_cache[1]
-        if n not in cache:
-            cache[n] = open_at(self.services[n], now)
-        return cache[n]
+        return self._open_cache[1]
 
     # -- answering ------------------------------------------------------------------------
     def ask(
@@ -255,8 +252,11 @@ class SearchEngine:
         # Open-now moves a service by at most OPEN_NOW_BONUS: only the front can change.
         base.sort(key=lambda item: -item[0])
         shortlist = base[: max(limit * 8, 24)]
+        open_now = self._open_now(now)
         for score, n, distance in shortlist:
-            is_open = self._is_open(n, now)
+            if n not in open_now:
+                open_now[n] = open_at(self.services[n], now)
+            is_open = open_now[n]
             total = score + (OPEN_NOW_BONUS if is_open else 0.0)
             scored.append(Result(self.services[n], round(total, 4), distance, is_open))
         scored.sort(key=lambda r: (-r.score, r.service.id))

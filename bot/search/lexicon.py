@@ -236,6 +236,7 @@ def _min_word_length(word: str, kind: str) -> int:
     return 3
 
 
+@lru_cache(maxsize=262144)
 def _word_matches(pattern: str, word: str) -> bool:
     if is_ethiopic(pattern) and is_ethiopic(word):
         stem, shape = skeleton(pattern.rstrip("*")), skeleton(word)
