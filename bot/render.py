@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from bot.callbacks import CallbackError, encode, service_ref
 from bot.catalog.model import EmergencyLine, Service
-from bot.i18n import LANGUAGE_NAMES, N_, Translator
+from bot.i18n import N_, Translator
+from bot.l10n import hours_span, km_text, language_name, next_opening, weekday_name
 from bot.search.hours import today_hours
 
 MAX_MESSAGE = 4096
@@ -49,10 +50,17 @@ def hours_text(service: Service, day: dt.date, t: Translator) -> str:
     _ = t.gettext
     openings = today_hours(service, day)
     if openings:
-        spans = ", ".join(f"{o.opens:%H:%M}–{o.closes:%H:%M}" for o in openings)
+        spans = ", ".join(hours_span(o, t.language) for o in openings)
         return _("Today: {hours}").format(hours=esc(spans, t))
     if service.schedule:
-        return _("Closed today")
+        upcoming = next_opening(service.schedule, day, service.closed_dates)
+        if upcoming is None:
+            return _("Closed today")
+        next_day, opening = upcoming
+        return _("Closed today. Next: {day} {hours}").format(
+            day=esc(weekday_name(next_day.weekday(), t.language), t),
+            hours=esc(hours_span(opening, t.language), t),
+        )
     return esc(service.schedule_note, t) if service.schedule_note else ""
 
 
@@ -71,6 +79,8 @@ def service_card(
     lines = [title]
     if text.description:
         lines.append(esc(text.description, t))
+    if not service.has_text(t.language):
+        lines.append("<i>" + _("(This service is not translated into your language yet.)") + "</i>")
     if not service.is_offered:
         lines.append("⚠️ " + _("Temporarily closed"))
     hours = hours_text(service, now.date(), t)
@@ -82,10 +92,10 @@ def service_card(
         where = ", ".join(p for p in (loc.name, loc.address, loc.postcode) if p)
         lines.append(f"📍 {esc(where, t)}")
     if distance_km is not None:
-        lines.append("🚶 " + _("{km} km away").format(km=esc(f"{distance_km:.1f}", t)))
+        lines.append("🚶 " + _("{km} km away").format(km=esc(km_text(distance_km, t.language), t)))
     lines.append("💷 " + _(COSTS.get(service.cost, service.cost)))
     if service.languages:
-        names = ", ".join(LANGUAGE_NAMES.get(code, code) for code in service.languages)
+        names = ", ".join(language_name(code, t.language) for code in service.languages)
         lines.append("🗣 " + _("Languages: {names}").format(names=esc(names, t)))
     if service.phone:
         lines.append(f"📞 {esc(service.phone, t)}")

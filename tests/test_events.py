@@ -62,7 +62,7 @@ async def setup(db: Database) -> tuple[Planner, int]:
 
 
 async def test_reminders_24_and_2_hours_before(db: Database) -> None:
-    planner, event_id = await setup(db)
+    planner, _event_id = await setup(db)
     assert await planner.plan_reminders(MONDAY) == (0, 0)  # nothing due within the hour
     day_before = FOOTBALL - dt.timedelta(hours=24, minutes=30)
     assert await planner.plan_reminders(day_before) == (2, 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 from collections import Counter
 from pathlib import Path
 
@@ -107,7 +108,7 @@ async def test_one_message_a_second_per_chat(db: Database) -> None:
     assert Counter(c for c, _ in rec.delivered) == {1: 3, 2: 3}
     for chat in (1, 2):
         times = [t for (c, _), t in zip(rec.delivered, rec.at, strict=True) if c == chat]
-        assert all(b - a >= 1.0 for a, b in zip(times, times[1:], strict=False))
+        assert all(b - a >= 1.0 for a, b in itertools.pairwise(times))
 
 
 async def test_retry_after_pauses_everything_and_retries(db: Database) -> None:
@@ -212,7 +213,8 @@ async def crash_and_restart(
 class HangingSend(Recorder):
     def __init__(self, time: FakeTime, at_call: int, delivered_first: bool) -> None:
         super().__init__(time)
-        self.at_call, self.delivered_first, self.calls, self.hung = at_call, delivered_first, 0, False
+        self.at_call, self.delivered_first = at_call, delivered_first
+        self.calls, self.hung = 0, False
 
     async def __call__(self, chat_id: int, text: str) -> None:
         self.calls += 1

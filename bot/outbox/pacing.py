@@ -1,5 +1,6 @@
-"""Telegram's limits on our side: N starts per sliding window overall, one per chat per window,
-and a global pause when Telegram answers RetryAfter. Time and sleep are injectable."""
+"""Telegram's limits on our side: N starts per sliding window overall, evenly spaced (bursts
+would put more requests in flight at once, and more at stake in a crash), one per chat per
+interval, and a global pause when Telegram answers RetryAfter. Time and sleep are injectable."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ class Pacer:
         self._starts: deque[float] = deque()
         self._chat_last: dict[int, float] = {}
         self._paused_until = 0.0
+        self._next_slot = float("-inf")
+        self.spacing = window / per_window
 
     def chat_wait(self, chat_id: int) -> float:
         """Seconds until this chat may receive again (0: now)."""
@@ -43,7 +46,7 @@ class Pacer:
             now = self.monotonic()
             while self._starts and self._starts[0] + self.window <= now:
                 self._starts.popleft()
-            wait = self._paused_until - now
+            wait = max(self._paused_until - now, self._next_slot - now)
             if len(self._starts) >= self.per_window:  # full: wait for the oldest to leave
                 wait = max(wait, self._starts[0] + self.window - now, 1e-4)
             wait = max(wait, self.chat_wait(chat_id))
@@ -52,6 +55,9 @@ class Pacer:
             await self.sleep(wait)
         now = self.monotonic()
         self._starts.append(now)
+        # keep to the planned cadence (a late start lets the next one catch up, by at most
+        # half a slot); the sliding window above still bounds every second
+        self._next_slot = max(self._next_slot + self.spacing, now + self.spacing / 2)
         self._chat_last[chat_id] = now
         if len(self._chat_last) > 10_000:  # forget chats long past their interval
             cutoff = now - self.chat_interval
