@@ -80,7 +80,8 @@ def service_card(
     if text.description:
         lines.append(esc(text.description, t))
     if not service.has_text(t.language):
-        lines.append("<i>" + _("(This service is not translated into your language yet.)") + "</i>")
+        note = _("(This service is not translated into your language yet.)")
+        lines.append(f"<i>{note}</i>")
     if not service.is_offered:
         lines.append("⚠️ " + _("Temporarily closed"))
     hours = hours_text(service, now.date(), t)

@@ -24,7 +24,9 @@ LONDON = ZoneInfo("Europe/London")
      ("uk", "17:30", "вівторок", "1,5"), ("ar", "5:30 م", "الثلاثاء", "1.5"),
      ("ti", "5:30 ድ.ቀ.", "ሰሉስ", "1.5")],
 )
-def test_times_days_and_distances_follow_the_locale(lang: str, time: str, day: str, km: str) -> None:
+def test_times_days_and_distances_follow_the_locale(
+    lang: str, time: str, day: str, km: str
+) -> None:
     assert time_text(dt.time(17, 30), lang) == time
     assert weekday_name(1, lang) == day
     assert km_text(1.46, lang) == km
