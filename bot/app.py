@@ -28,6 +28,7 @@ from bot.db import open_database
 from bot.flood import FloodGuard
 from bot.handlers import (
     categories,
+    editing,
     emergency,
     feedback,
     forget,
@@ -36,8 +37,10 @@ from bot.handlers import (
     membership,
     search,
     start,
+    team,
     users,
 )
+from bot.handlers.persistence import DraftPersistence
 from bot.handlers.common import App, Context, expired, menu_actions, translator
 from bot.i18n import N_, I18n, Translator
 from bot.search.engine import SearchEngine
@@ -46,7 +49,11 @@ from bot.state import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
 
-FEATURES = (start, search, categories, location, emergency, info, forget, feedback, membership)
+# Order matters: editing conversations take typed answers before search sees any text.
+FEATURES = (
+    start, team, editing, search, categories, location, emergency, info, forget, feedback,
+    membership,
+)
 COMMANDS = (
     ("start", N_("Start and choose your language")),
     ("categories", N_("Browse all kinds of help")),
@@ -84,6 +91,7 @@ def build_application(
         .base_url(config.api_base_url)
         .defaults(defaults)
         .concurrent_updates(64)
+        .persistence(DraftPersistence(config.db_path))  # unfinished drafts survive a restart
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

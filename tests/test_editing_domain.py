@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
 
 from bot.catalog.loader import CatalogSource
-from bot.catalog.store import import_catalog
+from bot.catalog.model import Region
+from bot.catalog.store import ImportConflict, import_catalog
 from bot.db import Database
 from bot.editing import fresh
 from bot.editing.changes import Changes, current
@@ -30,6 +32,11 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return self.now
+
+
+@pytest.fixture
+def region(real_source: CatalogSource) -> Region:
+    return real_source.region
 
 
 @pytest.fixture
@@ -100,7 +107,7 @@ async def test_revoking_follows_rank(team: Team) -> None:
     ]
 
 
-async def test_review_approve_reject_history_and_revert(team: Team) -> None:
+async def test_review_approve_reject_history_and_revert(team: Team, region: Region) -> None:
     seen: list[int] = []
 
     async def changed() -> None:
@@ -108,7 +115,7 @@ async def test_review_approve_reject_history_and_revert(team: Team) -> None:
 
     changes = Changes(team, changed)
     now = await current(team.db, SERVICE)
-    region_free = with_value(now.doc, "hours", "Wed 14:00-16:00", _region())
+    region_free = with_value(now.doc, "hours", "Wed 14:00-16:00", region)
     with pytest.raises(AccessDenied):
         await changes.propose(STRANGER, SERVICE, region_free, now.revision)
     outcome = await changes.propose(VOL, SERVICE, region_free, now.revision, field="hours")
@@ -124,7 +131,7 @@ async def test_review_approve_reject_history_and_revert(team: Team) -> None:
     with pytest.raises(NotFound):
         await changes.approve(STAFF, outcome.proposal.id)  # decided already
 
-    other = with_value(now.doc, "description", "Another text entirely.", _region())
+    other = with_value(now.doc, "description", "Another text entirely.", region)
     second = await changes.propose(VOL2, SERVICE, other, now.revision + 1)
     rejected = await changes.reject(STAFF, second.proposal.id, "Not what the flyer says")
     assert rejected.status == "rejected" and rejected.reason == "Not what the flyer says"
@@ -139,13 +146,13 @@ async def test_review_approve_reject_history_and_revert(team: Team) -> None:
     assert (await changes.history(SERVICE))[0].action == "revert"
 
 
-async def test_two_volunteers_on_one_service_lose_no_update(team: Team) -> None:
+async def test_two_volunteers_on_one_service_lose_no_update(team: Team, region: Region) -> None:
     changes = Changes(team)
     now = await current(team.db, SERVICE)
     first = await changes.propose(VOL, SERVICE, with_value(now.doc, "phone", "01632 960111",
-                                                           _region()), now.revision)
+                                                           region), now.revision)
     second = await changes.propose(VOL2, SERVICE, with_value(now.doc, "phone", "01632 960222",
-                                                             _region()), now.revision)
+                                                             region), now.revision)
     await changes.approve(STAFF, first.proposal.id)
     with pytest.raises(Conflict) as caught:
         await changes.approve(STAFF, second.proposal.id)
@@ -156,7 +163,7 @@ async def test_two_volunteers_on_one_service_lose_no_update(team: Team) -> None:
         await changes.propose(VOL2, SERVICE, now.doc | {"eligibility": "All"}, now.revision)
 
 
-async def test_staff_changes_and_new_services_apply_at_once(team: Team) -> None:
+async def test_staff_changes_and_new_services_apply_at_once(team: Team, region: Region) -> None:
     changes = Changes(team)
     today = NOW.date()
     doc = start_doc(today)
@@ -164,7 +171,7 @@ async def test_staff_changes_and_new_services_apply_at_once(team: Team) -> None:
                        ("description", "Free warm coats for adults and children."),
                        ("address", "1 Example Street, Plymouth, PL1 2DH @50.3713,-4.1422"),
                        ("hours", "Sat 10-12"), ("contacts", "01632 960555, coats@example.org")):
-        doc = add_step(doc, step, text, _region())
+        doc = add_step(doc, step, text, region)
     new = finish(doc, "dcrs", set())
     outcome = await changes.propose(STAFF, new["id"], new, 0, action="add",
                                     organization_id="dcrs")
@@ -203,8 +210,23 @@ async def test_gaps_group_by_category_and_language(team: Team) -> None:
     ]
 
 
-def _region():  # type: ignore[no-untyped-def]
-    from tests.conftest import REAL_CATALOG
-    from bot.catalog.loader import load_or_raise
-
-    return load_or_raise(REAL_CATALOG).region
+async def test_import_never_silently_overwrites_a_chat_edit(
+    team: Team, region: Region, real_source: CatalogSource
+) -> None:
+    changes = Changes(team)
+    now = await current(team.db, SERVICE)
+    await changes.propose(STAFF, SERVICE, with_value(now.doc, "phone", "01632 960999", region),
+                          now.revision)
+    new = finish(add_step(start_doc(NOW.date()), "name", "Chat only", region) | {
+        "categories": ["social"], "description": "Made in the chat."}, "dcrs", set())
+    await changes.propose(STAFF, new["id"], new, 0, action="add", organization_id="dcrs")
+    files = copy.deepcopy(real_source)
+    files.services[SERVICE]["contacts"]["phone"] = "01632 960998"
+    with pytest.raises(ImportConflict) as caught:
+        await import_catalog(team.db, files)
+    assert caught.value.conflicts == [SERVICE]
+    files.services[SERVICE] = (await current(team.db, SERVICE)).doc  # exported and committed
+    report = await import_catalog(team.db, files)
+    assert not report.conflicts and new["id"] not in report.removed
+    assert (await current(team.db, new["id"])).revision == 1  # made in the chat: kept
+    assert (await current(team.db, SERVICE)).doc["contacts"]["phone"] == "01632 960999"

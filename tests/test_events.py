@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from bot.db import Database
@@ -27,6 +29,7 @@ from bot.events.repo import (
 )
 from bot.i18n import I18n
 from bot.outbox.store import utc_iso
+from tests.conftest import REAL_CATALOG
 from tests.test_outbox import add_users
 
 LONDON = ZoneInfo("Europe/London")
@@ -207,3 +210,21 @@ async def test_broadcast_count_languages_and_cancel(db: Database) -> None:
     assert await cancel_broadcast(db, bid, MONDAY) == 7
     p = await broadcast_progress(db, bid)
     assert (p.sent, p.dropped, p.remaining) == (2, 7, 0)
+
+
+def test_cli_imports_an_ics_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from bot.config import Config
+    from bot.events.cli import cmd_import, register
+
+    ics = tmp_path / "feed.ics"
+    ics.write_bytes(ICS)
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command"), argparse.ArgumentParser(add_help=False))
+    args = parser.parse_args(["events", "import", str(ics), "--from", "2026-11-23"])
+    assert args.func is cmd_import
+    config = Config(db_path=tmp_path / "cli.sqlite3", catalog_path=REAL_CATALOG,
+                    timezone="Europe/London")
+    assert cmd_import(args, config) == 0
+    assert "5 new occurrences" in capsys.readouterr().out

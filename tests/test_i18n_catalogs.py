@@ -93,7 +93,7 @@ def test_template_is_up_to_date_with_the_code(tmp_path: Path) -> None:
     subprocess.run(
         [str(pybabel), "extract", "--mapping-file", "babel.cfg", "--output-file", str(fresh),
          "--keywords", "_ N_ gettext ngettext:1,2 pgettext:1c,2 npgettext:1c,2,3",
-         "--no-location", "--sort-output", "--quiet", "bot"],
+         "--no-location", "--sort-output", "bot"],
         cwd=ROOT, check=True, capture_output=True,
     )
     committed = template_ids()

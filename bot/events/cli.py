@@ -26,6 +26,8 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     imp.add_argument("file", help="the .ics file ('-' for standard input)")
     imp.add_argument("--weeks", type=int, default=12,
                      help="expand recurring events this many weeks ahead (default 12)")
+    imp.add_argument("--from", dest="start", type=dt.date.fromisoformat, default=None,
+                     help="window start, YYYY-MM-DD (default today)")
     imp.add_argument("--language", default="en", choices=LANGUAGES,
                      help="the language the file is written in (default en)")
     imp.set_defaults(func=cmd_import)
@@ -46,9 +48,10 @@ def region_timezone(config: Config) -> ZoneInfo:
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
     tz = region_timezone(config)
     now = dt.datetime.now(tz)
+    start = dt.datetime.combine(args.start, dt.time(0), tzinfo=tz) if args.start else now
     try:
         data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-        found = parse(data, tz, now, dt.timedelta(weeks=args.weeks), args.language)
+        found = parse(data, tz, start, dt.timedelta(weeks=args.weeks), args.language)
     except (OSError, ValueError) as exc:
         print(f"cannot import {args.file}: {exc}", file=sys.stderr)
         return 1

@@ -46,6 +46,7 @@ KINDS: dict[str, str | None] = {
     "go": None, "no": None, "stop": r"[1-9][0-9]{0,11}",
     "nc": f"(?:{_CAT})", "nw": None, "ngo": None, "nno": None,
 }
+NEWEVENT_KINDS = frozenset({"nc", "nw", "ngo", "nno"})
 _WHEN = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})(?:\s+(\d{1,3})\s*(h|m|min))?\s*")
 
 
@@ -282,7 +283,7 @@ async def on_button(update: Update, context: Context) -> None:
         await _stop(update, context, int(arg or 0))
         return
     flow = _flow(context)
-    expected = "ne" if kind.startswith("n") else "bc"
+    expected = "ne" if kind in NEWEVENT_KINDS else "bc"
     if flow is None or flow["flow"] != expected:
         await expired(update, context)
         return

@@ -168,7 +168,8 @@ async def history_command(update: Update, context: Context) -> None:
     svc = services(context)
     found = find_services(svc, words) if words else []
     if not found:
-        await send(context, chat.id, _("Usage: /history <part of a service's name or id>"))
+        await send(context, chat.id,
+                   _("Usage: /history followed by part of a service's name or id"))
         return
     service = found[0]
     changes = changes_of(context)

@@ -122,7 +122,8 @@ async def revoke_command(update: Update, context: Context) -> None:
     _ = translator(context).gettext
     args = context.args or []
     if len(args) != 1 or not args[0].isdigit():
-        await send(context, chat.id, _("Usage: /revoke <user id> (see /team)"))
+        await send(context, chat.id,
+                   _("Usage: /revoke followed by the person's user id (see /team)"))
         return
     await send(context, chat.id, await _revoke(update, context, int(args[0])))
 

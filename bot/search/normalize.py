@@ -87,7 +87,7 @@ def variants(token: str) -> tuple[str, ...]:
     out = [token]
     if token and "\u0600" <= token[0] <= "\u06ff":
         for clitic in ARABIC_CLITICS:
-            if token.startswith(clitic) and len(token) - len(clitic) >= 2:
+            if token.startswith(clitic) and len(token) - len(clitic) >= 3:
                 out.append(token[len(clitic):])
     return tuple(out)
 
