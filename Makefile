@@ -46,7 +46,7 @@ i18n: setup
 		if [ -f $$po ]; then \
 			$(BIN)/pybabel update --input-file locales/messages.pot --domain messages \
 				--output-dir locales --locale $$lang --no-fuzzy-matching --ignore-obsolete \
-				--omit-header --width 99 >/dev/null; \
+				--width 99 >/dev/null; \
 		else \
 			$(BIN)/pybabel init --input-file locales/messages.pot --domain messages \
 				--output-dir locales --locale $$lang --width 99 >/dev/null; \

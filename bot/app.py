@@ -27,9 +27,11 @@ from bot.config import Config
 from bot.db import open_database
 from bot.flood import FloodGuard
 from bot.handlers import (
+    broadcast,
     categories,
     editing,
     emergency,
+    events,
     feedback,
     forget,
     info,
@@ -40,8 +42,9 @@ from bot.handlers import (
     team,
     users,
 )
-from bot.handlers.persistence import DraftPersistence
 from bot.handlers.common import App, Context, expired, menu_actions, translator
+from bot.handlers.delivery import schedule_jobs
+from bot.handlers.persistence import DraftPersistence
 from bot.i18n import N_, I18n, Translator
 from bot.search.engine import SearchEngine
 from bot.search.lexicon import Lexicon, load_lexicon
@@ -49,14 +52,17 @@ from bot.state import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
 
-# Order matters: editing conversations take typed answers before search sees any text.
+# Order matters: conversations (editing, broadcast, new event) take typed answers before
+# search sees any text.
 FEATURES = (
-    start, team, editing, search, categories, location, emergency, info, forget, feedback,
-    membership,
+    start, team, editing, broadcast, events, search, categories, location, emergency, info,
+    forget, feedback, membership,
 )
 COMMANDS = (
     ("start", N_("Start and choose your language")),
     ("categories", N_("Browse all kinds of help")),
+    ("events", N_("What is on this week")),
+    ("subscribe", N_("Hear about new events")),
     ("emergency", N_("Emergency and crisis phone numbers")),
     ("language", N_("Change the language")),
     ("help", N_("How to use Harbour")),
@@ -116,6 +122,7 @@ def build_application(
         )
         svc.menu = menu_actions(words.all())
         application.bot_data[SERVICES_KEY] = svc
+        schedule_jobs(application)  # outbox sender and reminder planning (state is in SQLite)
         await set_commands(application, words)
 
     async def post_shutdown(application: App) -> None:

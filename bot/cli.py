@@ -59,10 +59,11 @@ Register = Callable[["argparse._SubParsersAction[Any]", argparse.ArgumentParser]
 
 def _extra_commands() -> list[Register]:
     """Commands of other packages, imported lazily so the catalog commands stay light."""
+    from bot.events.cli import register as register_events
     from bot.i18n_status import register as register_i18n
     from bot.search.cli import register as register_ask
 
-    commands: list[Register] = [register_ask, register_i18n]
+    commands: list[Register] = [register_ask, register_i18n, register_events]
     try:
         from bot.runner import register as register_run
     except ImportError:  # the Telegram layer is not built yet: say so instead of failing

@@ -80,9 +80,10 @@ def test_untranslated_service_falls_back_to_english_with_a_note(
 ) -> None:
     service = real_source.to_catalog().services["dcrs-health-point"]
     bare = dataclasses.replace(service, translations={})
-    card = service_card(bare, I18n().get("fr"), dt.datetime(2026, 11, 24, 11, tzinfo=LONDON))
-    assert bare.name in card
-    assert "not translated into your language yet" in card  # English until fr.po has it
-    assert "not translated" not in service_card(
-        service, I18n().get("fr"), dt.datetime(2026, 11, 24, 11, tzinfo=LONDON)
+    french = I18n().get("fr")
+    note = french.gettext("(This service is not translated into your language yet.)")
+    card = service_card(bare, french, dt.datetime(2026, 11, 24, 11, tzinfo=LONDON))
+    assert bare.name in card and note in card
+    assert note not in service_card(
+        service, french, dt.datetime(2026, 11, 24, 11, tzinfo=LONDON)
     )
