@@ -61,7 +61,8 @@ def hours_text(service: Service, day: dt.date, t: Translator) -> str:
             day=esc(weekday_name(next_day.weekday(), t.language), t),
             hours=esc(hours_span(opening, t.language), t),
         )
-    return esc(service.schedule_note, t) if service.schedule_note else ""
+    note = service.text(t.language).schedule_note
+    return esc(note, t) if note else ""
 
 
 def service_card(
@@ -87,8 +88,8 @@ def service_card(
     hours = hours_text(service, now.date(), t)
     if hours:
         lines.append(f"🕒 {hours}")
-    if service.schedule and service.schedule_note:
-        lines.append(f"<i>{esc(service.schedule_note, t)}</i>")
+    if service.schedule and text.schedule_note:  # an untranslated note stays out
+        lines.append(f"<i>{esc(text.schedule_note, t)}</i>")
     for loc in service.locations[:2]:
         where = ", ".join(p for p in (loc.name, loc.address, loc.postcode) if p)
         lines.append(f"📍 {esc(where, t)}")

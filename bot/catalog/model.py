@@ -18,6 +18,8 @@ class Text:
     name: str
     description: str
     reviewed: bool = True
+    schedule_note: str = ""
+    eligibility: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ class Service:
 
     def text(self, language: str) -> Text:
         """Name and description in a language, falling back to English (reviewed=False)."""
-        english = Text(self.name, self.description, language == "en")
+        english = Text(
+            self.name, self.description, language == "en", self.schedule_note, self.eligibility
+        )
         return self.translations.get(language) or english
 
     def has_text(self, language: str) -> bool:
@@ -142,7 +146,10 @@ class Catalog:
 
 def _texts(doc: Mapping[str, Any]) -> dict[str, Text]:
     return {
-        lang: Text(t["name"], t.get("description", ""), bool(t.get("reviewed", True)))
+        lang: Text(
+            t["name"], t.get("description", ""), bool(t.get("reviewed", True)),
+            t.get("schedule_note", ""), t.get("eligibility", ""),
+        )
         for lang, t in (doc.get("translations") or {}).items()
     }
 

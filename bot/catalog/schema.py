@@ -163,5 +163,7 @@ CONTACT_FIELDS: dict[str, tuple[bool, Check | None]] = {
 TEXT_FIELDS: dict[str, tuple[bool, Check | None]] = {
     "name": (True, check_text),
     "description": (False, check_text),
+    "schedule_note": (False, check_text),
+    "eligibility": (False, check_text),
     "reviewed": (False, check_bool),
 }
