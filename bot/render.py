@@ -49,6 +49,8 @@ def esc(text: str, t: Translator) -> str:
 def hours_text(service: Service, day: dt.date, t: Translator) -> str:
     _ = t.gettext
     openings = today_hours(service, day)
+    if any(o.opens == dt.time(0, 0) and o.closes == dt.time(23, 59) for o in openings):
+        return _("Open 24 hours")
     if openings:
         spans = ", ".join(hours_span(o, t.language) for o in openings)
         return _("Today: {hours}").format(hours=esc(spans, t))
@@ -91,7 +93,8 @@ def service_card(
     if service.schedule and text.schedule_note:  # an untranslated note stays out
         lines.append(f"<i>{esc(text.schedule_note, t)}</i>")
     for loc in service.locations[:2]:
-        where = ", ".join(p for p in (loc.name, loc.address, loc.postcode) if p)
+        name = "" if loc.name and loc.address.startswith(loc.name) else loc.name
+        where = ", ".join(p for p in (name, loc.address, loc.postcode) if p)
         lines.append(f"📍 {esc(where, t)}")
     if distance_km is not None:
         lines.append("🚶 " + _("{km} km away").format(km=esc(km_text(distance_km, t.language), t)))
