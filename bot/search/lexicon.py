@@ -153,12 +153,15 @@ class Lexicon:
     def candidates(self, word: str) -> list[tuple[int, float]]:
         """Terms whose first word matches `word`, with the quality of the match."""
         found: list[tuple[int, float]] = []
-        for form in variants(word):
-            found += [(tid, 1.0) for tid in self._exact.get(form, ())]
-            found += [
+        for n, form in enumerate(variants(word)):
+            hits = [(tid, 1.0) for tid in self._exact.get(form, ())]
+            hits += [
                 (tid, 0.9) for prefix, tid in self._prefix.get(form[:MIN_PREFIX], ())
                 if form.startswith(prefix)
             ]
+            if n:  # clitics are Arabic: Persian "باور" without its ب is not Pashto "اور"
+                hits = [(tid, q) for tid, q in hits if self.terms[tid].language == "ar"]
+            found += hits
         if not found and is_ethiopic(word):
             found += self._ethiopic_candidates(word)
         if not found:
