@@ -39,7 +39,15 @@ def synthetic(catalog: Catalog, size: int) -> Catalog:
     for n in range(size):
         base = originals[n % len(originals)]
         sid = f"{base.id}-{n}"
-        services[sid] = dataclasses.replace(base, id=sid, name=f"{base.name} {n}")
+        # distinct texts, so no per-text cache can flatter the build time
+        texts = {
+            lang: dataclasses.replace(t, description=f"{t.description} ({n})")
+            for lang, t in base.translations.items()
+        }
+        services[sid] = dataclasses.replace(
+            base, id=sid, name=f"{base.name} {n}", description=f"{base.description} ({n})",
+            translations=texts,
+        )
     return dataclasses.replace(catalog, services=services)
 
 

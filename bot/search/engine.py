@@ -81,15 +81,16 @@ class SearchEngine:
 
     def _build_text_index(self) -> None:
         """word -> services using it; the distinct vocabulary is stemmed once, not per service."""
-        stop = self.lexicon.stopwords
+        stop = frozenset(self.lexicon.stopwords)
         postings: dict[str, list[int]] = defaultdict(list)
         for n, service in enumerate(self.services):
             texts = [service.name, service.description, service.eligibility]
             for text in service.translations.values():
                 texts += [text.name, text.description]
-            words = {w for text in texts for w in tokens(text)}
+            # one pass per service; set algebra keeps the per-word work in C
+            words = set(tokens("\n".join(texts))) - stop
             for word in words:
-                if len(word) >= MIN_TOKEN_LENGTH and word not in stop:
+                if len(word) >= MIN_TOKEN_LENGTH:
                     postings[word].append(n)
         self._postings = dict(postings)
         self._by_stem: dict[str, list[str]] = defaultdict(list)

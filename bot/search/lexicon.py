@@ -96,6 +96,8 @@ class Lexicon:
     """language -> category -> label"""
     names: dict[str, str] = field(default_factory=dict)
     """language -> its own name"""
+    english: frozenset[str] = frozenset()
+    """words of en.yaml: other files' English danger words are left to en.yaml's rules"""
 
     def __post_init__(self) -> None:
         self._exact: dict[str, list[int]] = defaultdict(list)
@@ -112,9 +114,10 @@ class Lexicon:
             return
         if len(words) == 1 and len(words[0]) < _min_word_length(words[0], kind):
             return  # too short to mean anything on its own once accents are folded
-        foreign = kind in ("danger", "pair") and language not in LATIN_SCRIPT_LANGUAGES
-        if foreign and script_of(phrase) == "latin":
-            return  # English words in another language's danger list: en.yaml has them
+        if kind in ("danger", "pair") and language != "en" and script_of(phrase) == "latin":
+            english = all(w.rstrip("*") in self.english for w in words)
+            if language not in LATIN_SCRIPT_LANGUAGES or english:
+                return  # English in another language's danger list: en.yaml has it, vetoes too
         self.terms.append(Term(words, kind, target, language, 1.0 + 0.5 * (len(words) - 1)))
 
     def compile(self) -> Lexicon:
@@ -266,9 +269,13 @@ def load_lexicon(catalog_root: Path) -> Lexicon:
     """Read `lexicon/*.yaml` and taxonomy synonyms beside the region directory."""
     lexicon = Lexicon()
     shared = catalog_root.parent
-    for path in sorted((shared / "lexicon").glob("*.yaml")):
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader) or {}
-        lang = doc.get("language", path.stem)
+    docs = {
+        path.stem: yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader) or {}
+        for path in sorted((shared / "lexicon").glob("*.yaml"))
+    }
+    lexicon.english = _vocabulary(docs.get("en", {}))
+    for stem, doc in docs.items():
+        lang = doc.get("language", stem)
         lexicon.names[lang] = doc.get("name", lang)
         labels = lexicon.labels.setdefault(lang, {})
         for cid, entry in (doc.get("categories") or {}).items():
@@ -298,6 +305,21 @@ def load_lexicon(catalog_root: Path) -> Lexicon:
             for phrase in phrases or ():
                 lexicon.add(str(phrase), "category", entry["id"], lang)
     return lexicon.compile()
+
+
+def _vocabulary(doc: dict[str, Any]) -> frozenset[str]:
+    """Every normalised word of a lexicon file."""
+    words: set[str] = set()
+    sections = [*(doc.get("categories") or {}).values()]
+    phrases: list[Any] = [entry.get("terms") or () for entry in sections]
+    phrases += list((doc.get("danger") or {}).values())
+    phrases += list((doc.get("smalltalk") or {}).values())
+    for pairs in (doc.get("danger_pairs") or {}).values():
+        phrases += [side for pair in pairs or () for side in pair]
+    for group in phrases:
+        for phrase in group or ():
+            words.update(w.rstrip("*") for w in _term_words(str(phrase)))
+    return frozenset(words)
 
 
 def normalise_phrase(phrase: str) -> str:
