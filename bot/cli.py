@@ -153,38 +153,40 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
     return asyncio.run(run())
 
 
-def cmd_export(args: argparse.Namespace, config: Config) -> int:
+def read_live(config: Config) -> CatalogSource | None:
+    """The live catalog (the database, filled from the files when empty); None on bad files."""
     files = load_files_or_report(config.catalog_path)
     if files is None:
-        return 1
+        return None
 
-    async def run() -> int:
+    async def run() -> CatalogSource:
         db, live = await open_live(config, files)
         await db.close()
-        out = Path(args.out)
-        if args.format == "yaml":
-            written = export_yaml(live, config.catalog_path.parent / "taxonomy.yaml", out)
-        else:
-            written = export_hsds(live, out, args.format)
-        print(f"wrote {len(written)} files to {out}")
-        return 0
+        return live
 
     return asyncio.run(run())
+
+
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    live = read_live(config)
+    if live is None:
+        return 1
+    out = Path(args.out)
+    if args.format == "yaml":
+        written = export_yaml(live, config.catalog_path.parent / "taxonomy.yaml", out)
+    else:
+        written = export_hsds(live, out, args.format)
+    print(f"wrote {len(written)} files to {out}")
+    return 0
 
 
 def cmd_stats(args: argparse.Namespace, config: Config) -> int:
-    files = load_files_or_report(config.catalog_path)
-    if files is None:
+    live = read_live(config)
+    if live is None:
         return 1
-
-    async def run() -> int:
-        db, live = await open_live(config, files)
-        await db.close()
-        stats = catalog_stats(live.to_catalog())
-        print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
-        return 0
-
-    return asyncio.run(run())
+    stats = catalog_stats(live.to_catalog())
+    print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
+    return 0
 
 
 if __name__ == "__main__":
