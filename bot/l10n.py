@@ -20,6 +20,7 @@ def locale(language: str) -> Locale:
         return Locale.parse("en")
 
 
+@lru_cache(maxsize=4096)
 def time_text(value: dt.time, language: str) -> str:
     return format_time(value, format="short", locale=locale(language))
 
@@ -28,6 +29,7 @@ def hours_span(opening: Opening, language: str) -> str:
     return f"{time_text(opening.opens, language)}–{time_text(opening.closes, language)}"
 
 
+@lru_cache(maxsize=256)
 def weekday_name(weekday: int, language: str) -> str:
     """Monday is 0, as in `datetime.weekday()`."""
     return str(get_day_names("wide", locale=locale(language))[weekday])
@@ -38,7 +40,12 @@ def date_text(value: dt.date, language: str) -> str:
 
 
 def km_text(km: float, language: str) -> str:
-    return format_decimal(round(km, 1), format="#,##0.0", locale=locale(language))
+    return _km_text(round(km, 1), language)
+
+
+@lru_cache(maxsize=4096)
+def _km_text(km: float, language: str) -> str:
+    return format_decimal(km, format="#,##0.0", locale=locale(language))
 
 
 @lru_cache(maxsize=1024)
