@@ -250,7 +250,8 @@ def _word_matches(pattern: str, word: str) -> bool:
     forms = variants(word)
     if pattern.endswith("*"):
         return any(form.startswith(pattern[:-1]) for form in forms)
-    return pattern in forms or bool(stems(pattern) & stems(word))
+    # Snowball stems only (no crude truncation): "i garaacaya" is not "i garaaci jiray"
+    return pattern in forms or bool(set(stems_by_language(pattern)) & set(stems_by_language(word)))
 
 
 def _term_words(phrase: str) -> list[str]:
