@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -122,6 +123,10 @@ def build_application(
         )
         svc.menu = menu_actions(words.all())
         application.bot_data[SERVICES_KEY] = svc
+        # The catalog, lexicon and indexes live as long as the process: keep the garbage
+        # collector from walking them on every full collection (long pauses otherwise).
+        gc.collect()
+        gc.freeze()
         schedule_jobs(application)  # outbox sender and reminder planning (state is in SQLite)
         await set_commands(application, words)
 

@@ -11,13 +11,16 @@ from babel.numbers import format_decimal
 
 from bot.catalog.model import Opening
 
+BABEL_LOCALES = {"en": "en_GB"}
+"""English as written in the UK: 24-hour times, day before month"""
+
 
 @lru_cache(maxsize=64)
 def locale(language: str) -> Locale:
     try:
-        return Locale.parse(language)
+        return Locale.parse(BABEL_LOCALES.get(language, language))
     except (UnknownLocaleError, ValueError):
-        return Locale.parse("en")
+        return Locale.parse("en_GB")
 
 
 @lru_cache(maxsize=4096)

@@ -6,21 +6,12 @@ import datetime as dt
 import html
 from collections.abc import Callable
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, format_time
 
 from bot.events.model import CATEGORIES, Event
 from bot.i18n import Translator
+from bot.l10n import locale as babel_locale
 from bot.render import esc
-
-BABEL_LOCALES = {"en": "en_GB"}
-
-
-def babel_locale(language: str) -> Locale:
-    try:
-        return Locale.parse(BABEL_LOCALES.get(language, language))
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse("en_GB")
 
 
 def when(event: Event, tz: dt.tzinfo, language: str) -> str:
