@@ -226,3 +226,27 @@ async def test_help_about_privacy(bot: Bot) -> None:
     about = (await bot.say(USER, "/about"))[0].text
     assert "Last verified" in about and "Plymouth" in about
     assert "does not store your messages" in (await bot.say(USER, "/privacy"))[0].text
+
+
+async def test_forget_erases_a_team_members_drafts_invites_and_pending_proposals(
+    bot: Bot,
+) -> None:
+    db = bot.services.db
+    await bot.say(USER, "/start")
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO drafts (flow, chat_id, user_id, state, data, updated_at) "
+            "VALUES ('edit', ?1, ?1, 'x', '{}', 'now')", (USER,))
+        await conn.execute(
+            "INSERT INTO invites (token_hash, role, created_by, created_at, expires_at) "
+            "VALUES ('h', 'volunteer', ?, 'now', 'later')", (USER,))
+        await conn.execute(
+            "INSERT INTO proposals (service_id, organization_id, action, field, base_revision, "
+            "after, proposer, created_at) VALUES ('s', 'o', 'edit', 'phone', 1, '{}', ?, 'now')",
+            (USER,))
+    await bot.say(USER, "/forget")
+    await bot.press(USER, "v1:forget:yes")
+    for table, column in (("users", "telegram_id"), ("drafts", "user_id"),
+                          ("invites", "created_by"), ("proposals", "proposer")):
+        row = await db.fetchone(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (USER,))
+        assert row is not None and row[0] == 0, table

@@ -23,11 +23,24 @@ async def forget_command(update: Update, context: Context) -> None:
     await send(context, update.effective_chat.id, text, keyboard)
 
 
+ERASE = (
+    # subscriptions, reminder requests and queued messages go with the user row (cascade)
+    "DELETE FROM users WHERE telegram_id = ?",
+    "DELETE FROM drafts WHERE user_id = ?1 OR chat_id = ?1",
+    "DELETE FROM invites WHERE created_by = ? AND used_by IS NULL",
+    "UPDATE invites SET used_by = NULL WHERE used_by = ?",
+    "DELETE FROM proposals WHERE proposer = ? AND status = 'pending'",
+)
+"""The catalog's edit history keeps who changed what (append-only, for accountability);
+/privacy says so."""
+
+
 async def erase(user_id: int, context: Context) -> None:
     """Delete the user row and everything keyed by their id."""
     db = services(context).db
     async with db.transaction() as conn:
-        await conn.execute("DELETE FROM users WHERE telegram_id = ?", (user_id,))
+        for statement in ERASE:
+            await conn.execute(statement, (user_id,))
     if context.user_data is not None:
         context.user_data.clear()
 

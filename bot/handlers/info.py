@@ -64,6 +64,8 @@ async def privacy_command(update: Update, context: Context) -> None:
         _("It does not store your messages or your location with your id. When a question finds "
           "nothing, its words are kept without your id so volunteers can add the missing help. "
           "Your 👍/👎 feedback is kept the same way, anonymously."),
+        _("If you edit the catalog as a volunteer or staff member, the history of your changes "
+          "keeps your Telegram id, so that every change can be checked."),
         _("Send /forget to erase everything about you."),
     ])
     await send(context, update.effective_chat.id, text)
