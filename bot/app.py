@@ -18,6 +18,8 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     Defaults,
+    MessageHandler,
+    filters,
 )
 from telegram.request import BaseRequest
 
@@ -43,7 +45,14 @@ from bot.handlers import (
     team,
     users,
 )
-from bot.handlers.common import App, Context, expired, menu_actions, translator
+from bot.handlers.common import (
+    App,
+    Context,
+    expired,
+    menu_actions,
+    translator,
+    unknown_command,
+)
 from bot.handlers.delivery import schedule_jobs
 from bot.handlers.persistence import DraftPersistence
 from bot.i18n import N_, I18n, Translator
@@ -140,6 +149,7 @@ def build_application(
     for feature in FEATURES:
         feature.register(app)
     app.add_handler(CallbackQueryHandler(expired))  # last in group 0: no feature matched
+    app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     app.add_error_handler(on_error)
     return app
 

@@ -250,3 +250,10 @@ async def test_forget_erases_a_team_members_drafts_invites_and_pending_proposals
                           ("invites", "created_by"), ("proposals", "proposer")):
         row = await db.fetchone(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (USER,))
         assert row is not None and row[0] == 0, table
+
+
+async def test_an_unknown_command_gets_a_polite_answer(bot: Bot) -> None:
+    await bot.say(USER, "/start")
+    calls = await bot.say(USER, "/foobar")
+    assert len(sent_texts(calls)) == 1 and "/help" in sent_texts(calls)[0]
+    assert await bot.user_row(USER) is not None  # and nothing else changed

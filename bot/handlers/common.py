@@ -129,3 +129,13 @@ async def expired(update: Update, context: Context) -> None:
         return
     _ = translator(context).gettext
     await query.answer(_("This button has expired. Please use the menu again."), show_alert=True)
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command no feature knows: say what to do instead."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    _ = translator(context).gettext
+    await send(context, chat.id, _("I do not know that command. Send /help to see what I can "
+                                   "do, or just write what you need in your own words."))
