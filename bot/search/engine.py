@@ -14,7 +14,7 @@ from bot.catalog.model import Catalog, EmergencyLine, Service
 from bot.search.detect import detect_language
 from bot.search.hours import distance_km, open_at
 from bot.search.lexicon import PAIR_WINDOW, Lexicon, Match, stems
-from bot.search.normalize import tokens
+from bot.search.normalize import index_words, tokens
 
 Clock = Callable[[], dt.datetime]
 
@@ -87,11 +87,9 @@ class SearchEngine:
             texts = [service.name, service.description, service.eligibility]
             for text in service.translations.values():
                 texts += [text.name, text.description]
-            # one pass per service; set algebra keeps the per-word work in C
-            words = set(tokens("\n".join(texts))) - stop
-            for word in words:
-                if len(word) >= MIN_TOKEN_LENGTH:
-                    postings[word].append(n)
+            # one pass per service; the regex and set algebra keep the per-word work in C
+            for word in index_words("\n".join(texts)) - stop:
+                postings[word].append(n)
         self._postings = dict(postings)
         self._by_stem: dict[str, list[str]] = defaultdict(list)
         for word in self._postings:

@@ -133,6 +133,12 @@ class Lexicon:
             )
         self.terms = list(unique.values())
         vocab: set[str] = set()
+        self._second_keys = [
+            None if len(t.words) < 2 or t.words[1].endswith("*") or is_ethiopic(t.words[1])
+            else _word_keys(t.words[1])
+            for t in self.terms
+        ]
+        """per phrase, what one of the words after its first must offer (exact or stem)"""
         for tid, term in enumerate(self.terms):
             first = term.words[0]
             if is_ethiopic(first):
@@ -196,12 +202,19 @@ class Lexicon:
     def match(self, words: list[str]) -> list[Match]:
         """Every term found in the words; a phrase may skip one inserted word between its words."""
         matches = []
+        keys = [_word_keys(word) for word in words]
         for start, word in enumerate(words):
             stop_in = self.stopwords.get(word, ())
+            ahead = frozenset().union(*keys[start + 1:start + 2 + MAX_GAP])
             for tid, quality in self.candidates(word):
                 term = self.terms[tid]
-                if stop_in and len(term.words) == 1 and term.language not in stop_in:
-                    continue  # a function word of another language ("is" is not Turkish "iş")
+                if len(term.words) == 1:
+                    if stop_in and term.language not in stop_in:
+                        continue  # a function word of another language ("is" is not "iş")
+                else:
+                    need = self._second_keys[tid]
+                    if need is not None and not need & ahead:
+                        continue  # its second word is not among the next words: skip early
                 end = _match_rest(term.words[1:], words, start + 1)
                 if end is not None:
                     gaps = end - start - len(term.words)
@@ -240,6 +253,12 @@ def _min_word_length(word: str, kind: str) -> int:
     if len(word) == 2 and (any(c.isdigit() for c in word) or not set(word) & set("aeiouy")):
         return 2
     return 3
+
+
+@lru_cache(maxsize=65536)
+def _word_keys(word: str) -> frozenset[object]:
+    """A word's forms and its (stemmer, stem) pairs: what `_word_matches` compares."""
+    return frozenset([*variants(word), *stems_by_language(word)])
 
 
 @lru_cache(maxsize=262144)
