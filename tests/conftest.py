@@ -11,6 +11,8 @@ import pytest
 
 from bot.catalog.loader import CatalogSource, load_or_raise
 from bot.db import Database, open_database
+from bot.search.lexicon import Lexicon, load_lexicon
+from tests.bot_harness import Bot, running_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CATALOG = ROOT / "services_catalog" / "plymouth"
@@ -42,3 +44,16 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await open_database(tmp_path / "test.sqlite3")
     yield database
     await database.close()
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> Lexicon:
+    """The real lexicon, loaded once for the whole run."""
+    return load_lexicon(REAL_CATALOG)
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, real_source: CatalogSource, lexicon: Lexicon) -> AsyncIterator[Bot]:
+    """The real Application on the recording Bot API stand-in, with a fixed clock."""
+    async with running_bot(tmp_path, real_source, lexicon, REAL_CATALOG) as running:
+        yield running

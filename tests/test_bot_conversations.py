@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot import LANGUAGES
 from bot.callbacks import decode
-from bot.catalog.loader import CatalogSource
-from bot.search.lexicon import Lexicon, load_lexicon
 from bot.state import PROFILE_KEY
-from tests.bot_harness import Bot, callback_data, running_bot, sent_texts
-from tests.conftest import REAL_CATALOG
+from tests.bot_harness import Bot, callback_data, sent_texts
 
 USER = 4242
 
 
-@pytest.fixture(scope="session")
-def lexicon() -> Lexicon:
-    return load_lexicon(REAL_CATALOG)
-
-
-@pytest.fixture
-async def bot(tmp_path: Path, real_source: CatalogSource, lexicon: Lexicon) -> AsyncIterator[Bot]:
-    async with running_bot(tmp_path, real_source, lexicon, REAL_CATALOG) as running:
-        yield running
 
 
 def services_in(bot: Bot, calls: list) -> list[str]:  # type: ignore[type-arg]

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import yaml
 
 from bot import LANGUAGES
-from bot.catalog.loader import CatalogSource
 from bot.i18n import LOCALE_DIR
 from bot.i18n_status import read_catalog
-from bot.search.lexicon import Lexicon, load_lexicon
-from tests.bot_harness import Bot, running_bot
+from bot.search.lexicon import Lexicon
+from tests.bot_harness import Bot
 from tests.conftest import REAL_CATALOG
 
 USER = 777
@@ -25,15 +22,6 @@ URLS = re.compile(r"https?://\S+|\S+@\S+|/[a-z_]+\b|\b[\w-]+(?:\.[\w-]+)+\S*")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
 
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return load_lexicon(REAL_CATALOG)
-
-
-@pytest.fixture
-async def bot(tmp_path: Path, real_source: CatalogSource, lexicon: Lexicon) -> AsyncIterator[Bot]:
-    async with running_bot(tmp_path, real_source, lexicon, REAL_CATALOG) as running:
-        yield running
 
 
 def english_fragments() -> list[str]:

@@ -22,7 +22,7 @@ from bot.flood import FloodGuard
 from bot.handlers import editing, team
 from bot.handlers.persistence import DraftPersistence
 from bot.handlers.review import weekly_digest
-from bot.search.lexicon import Lexicon, load_lexicon
+from bot.search.lexicon import Lexicon
 from bot.team import Team
 from tests.bot_harness import TUESDAY_11AM, Bot, callback_data, sent_texts
 from tests.conftest import REAL_CATALOG
@@ -32,10 +32,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:Ignoring `conversation_timeout`"
 ADMIN, STAFF, VOL, VOL2, PUBLIC = 900, 901, 902, 903, 904
 SERVICE = "dcrs-health-point"
 
-
-@pytest.fixture(scope="session")
-def lexicon() -> Lexicon:
-    return load_lexicon(REAL_CATALOG)
 
 
 @asynccontextmanager

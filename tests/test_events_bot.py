@@ -15,17 +15,13 @@ from bot.events.repo import create_event, subscribe
 from bot.fakeapi import FakeBotAPI
 from bot.handlers import broadcast, events
 from bot.handlers.delivery import schedule_jobs
-from bot.search.lexicon import Lexicon, load_lexicon
+from bot.search.lexicon import Lexicon
 from tests.bot_harness import LONDON, TUESDAY_11AM, Bot, callback_data, running_bot, sent_texts
 from tests.conftest import REAL_CATALOG
 
 STAFF, PERSON, OTHER = 500, 600, 700
 THURSDAY = dt.datetime(2026, 11, 26, 18, 0, tzinfo=LONDON)
 
-
-@pytest.fixture(scope="session")
-def lexicon() -> Lexicon:
-    return load_lexicon(REAL_CATALOG)
 
 
 @pytest.fixture

@@ -14,17 +14,13 @@ import pytest
 
 from bot.catalog.model import Location, Opening
 from bot.search.engine import SearchEngine
-from bot.search.lexicon import Lexicon, load_lexicon
+from bot.search.lexicon import Lexicon
 from bot.search.normalize import normalize, tokens
-from tests.conftest import REAL_CATALOG, ROOT
+from tests.conftest import ROOT
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_11 = dt.datetime(2026, 11, 24, 11, 0, tzinfo=LONDON)
 
-
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return load_lexicon(REAL_CATALOG)
 
 
 @pytest.fixture(scope="module")

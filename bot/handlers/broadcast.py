@@ -117,29 +117,36 @@ async def _refuse(update: Update, context: Context) -> None:
 
 
 # -- commands --------------------------------------------------------------------------------
-async def broadcast_command(update: Update, context: Context) -> None:
+async def _staff_in_chat(update: Update, context: Context) -> tuple[int, int] | None:
+    """(user id, chat id) when a staff member wrote; otherwise refuse and return None."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
-        return
+        return None
     if not await is_staff(context, user.id):
         await _refuse(update, context)
+        return None
+    return user.id, chat.id
+
+
+async def broadcast_command(update: Update, context: Context) -> None:
+    found = await _staff_in_chat(update, context)
+    if found is None:
         return
-    _start(context, user.id, {"flow": "bc", "step": "text", "texts": {}})
+    user_id, chat_id = found
+    _start(context, user_id, {"flow": "bc", "step": "text", "texts": {}})
     _ = translator_of(context).gettext
-    await send(context, chat.id, _("Write the message to send, in English (you can add other "
+    await send(context, chat_id, _("Write the message to send, in English (you can add other "
                                    "languages after). /cancel stops."))
 
 
 async def newevent_command(update: Update, context: Context) -> None:
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
+    found = await _staff_in_chat(update, context)
+    if found is None:
         return
-    if not await is_staff(context, user.id):
-        await _refuse(update, context)
-        return
-    _start(context, user.id, {"flow": "ne", "step": "title", "weekly": False})
+    user_id, chat_id = found
+    _start(context, user_id, {"flow": "ne", "step": "title", "weekly": False})
     _ = translator_of(context).gettext
-    await send(context, chat.id, _("New event. What is its title (in English)? /cancel stops."))
+    await send(context, chat_id, _("New event. What is its title (in English)? /cancel stops."))
 
 
 async def cancel_command(update: Update, context: Context) -> None:
