@@ -1,7 +1,8 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    HARBOUR_DB=/data/harbour.sqlite3 HARBOUR_CATALOG=/app/services_catalog/plymouth
+    HARBOUR_DB=/data/harbour.sqlite3 HARBOUR_CATALOG=/app/services_catalog/plymouth \
+    HARBOUR_LOCALES=/app/locales
 
 WORKDIR /app
 COPY pyproject.toml README.md babel.cfg ./

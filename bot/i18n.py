@@ -8,13 +8,17 @@ the English source strings (NullTranslations).
 from __future__ import annotations
 
 import gettext
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import LANGUAGES, RTL_LANGUAGES
 
 DOMAIN = "messages"
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALE_DIR = Path(
+    os.environ.get("HARBOUR_LOCALES") or Path(__file__).resolve().parent.parent / "locales"
+)
+"""the compiled catalogs: beside the package in a checkout; set HARBOUR_LOCALES elsewhere"""
 
 LANGUAGE_NAMES: dict[str, str] = {
     "en": "English", "ar": "العربية", "fa": "فارسی", "ps": "پښتو", "ckb": "کوردی",
