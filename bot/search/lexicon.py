@@ -127,8 +127,11 @@ class Lexicon:
             owners[(term.kind, term.words)].add(term.target)
         unique: dict[tuple[str, tuple[str, ...], str], Term] = {}
         for term in self.terms:
+            key = (term.kind, term.words, term.target)
+            if key in unique and unique[key].language == "ar":
+                continue  # an Arabic owner keeps the term open to Arabic clitics (بالمحكمة)
             share = len(owners[(term.kind, term.words)])
-            unique[(term.kind, term.words, term.target)] = Term(
+            unique[key] = Term(
                 term.words, term.kind, term.target, term.language, term.weight / share
             )
         self.terms = list(unique.values())
