@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
     Update,
+    User,
 )
 from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
+from bot.callbacks import Callback, decode
 from bot.i18n import N_, Translator
 from bot.render import Keyboard, split_html
 from bot.state import PROFILE_KEY, SERVICES_KEY, Profile, Services
@@ -129,6 +132,18 @@ async def expired(update: Update, context: Context) -> None:
         return
     _ = translator(context).gettext
     await query.answer(_("This button has expired. Please use the menu again."), show_alert=True)
+
+
+async def pressed(
+    update: Update, context: Context
+) -> tuple[CallbackQuery, User, Callback] | None:
+    """The button press, who pressed it and its decoded data; None after saying it expired."""
+    query, user = update.callback_query, update.effective_user
+    found = decode(query.data) if query else None
+    if query is None or user is None or found is None:
+        await expired(update, context)
+        return None
+    return query, user, found
 
 
 async def unknown_command(update: Update, context: Context) -> None:

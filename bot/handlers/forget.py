@@ -5,8 +5,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.callbacks import decode, encode, matcher
-from bot.handlers.common import App, Context, edit_or_send, expired, send, services, translator
+from bot.callbacks import encode, matcher
+from bot.handlers.common import (
+    App,
+    Context,
+    edit_or_send,
+    pressed,
+    send,
+    services,
+    translator,
+)
 from bot.render import Button
 
 
@@ -46,11 +54,10 @@ async def erase(user_id: int, context: Context) -> None:
 
 
 async def on_confirm(update: Update, context: Context) -> None:
-    query, user = update.callback_query, update.effective_user
-    found = decode(query.data) if query else None
-    if query is None or user is None or found is None:
-        await expired(update, context)
+    press = await pressed(update, context)
+    if press is None:
         return
+    query, user, found = press
     _ = translator(context).gettext
     await query.answer()
     if found.arg(0) == "yes":

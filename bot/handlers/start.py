@@ -8,13 +8,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import LANGUAGES
-from bot.callbacks import decode, encode, matcher
+from bot.callbacks import encode, matcher
 from bot.handlers.common import (
     App,
     Context,
-    expired,
     main_menu,
     markup,
+    pressed,
     profile,
     send,
     services,
@@ -92,11 +92,10 @@ async def language_command(update: Update, context: Context) -> None:
 
 
 async def choose_language(update: Update, context: Context) -> None:
-    query, user = update.callback_query, update.effective_user
-    found = decode(query.data) if query else None
-    if query is None or user is None or found is None:
-        await expired(update, context)
+    press = await pressed(update, context)
+    if press is None:
         return
+    query, user, found = press
     await save_language(context, user.id, found.arg(0))
     t = translator(context)
     _ = t.gettext
