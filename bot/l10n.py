@@ -6,7 +6,7 @@ import datetime as dt
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time, get_day_names
+from babel.dates import format_time, get_day_names
 from babel.numbers import format_decimal
 
 from bot.catalog.model import Opening
@@ -36,10 +36,6 @@ def hours_span(opening: Opening, language: str) -> str:
 def weekday_name(weekday: int, language: str) -> str:
     """Monday is 0, as in `datetime.weekday()`."""
     return str(get_day_names("wide", locale=locale(language))[weekday])
-
-
-def date_text(value: dt.date, language: str) -> str:
-    return format_date(value, format="medium", locale=locale(language))
 
 
 def km_text(km: float, language: str) -> str:

@@ -12,7 +12,7 @@ import snowballstemmer
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.search.normalize import is_ethiopic, normalize, script_of, skeleton, tokens, variants
+from bot.search.normalize import is_ethiopic, script_of, skeleton, tokens, variants
 
 DANGER_KINDS = (
     "violence", "medical", "suicide", "fire", "missing_child", "trafficking", "hate_attack",
@@ -344,6 +344,3 @@ def _vocabulary(doc: dict[str, Any]) -> frozenset[str]:
             words.update(w.rstrip("*") for w in _term_words(str(phrase)))
     return frozenset(words)
 
-
-def normalise_phrase(phrase: str) -> str:
-    return " ".join(tokens(normalize(phrase)))
