@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,8 +12,9 @@ from bot import LANGUAGES
 from bot.catalog.model import Catalog, EmergencyLine, Service
 from bot.search.detect import detect_language
 from bot.search.hours import distance_km, open_at
-from bot.search.lexicon import PAIR_WINDOW, Lexicon, Match, stems
-from bot.search.normalize import index_words, tokens
+from bot.search.lexicon import PAIR_WINDOW, Lexicon, Match
+from bot.search.normalize import tokens
+from bot.search.textindex import TextIndex
 
 Clock = Callable[[], dt.datetime]
 
@@ -29,7 +29,6 @@ SPREAD_SHARE = 0.5
 """a category with this share of the best evidence gets a place among the results"""
 MIN_EVIDENCE = 0.7
 """below this a message is treated as asking for no service"""
-MIN_TOKEN_LENGTH = 3
 
 
 @dataclass(frozen=True)
@@ -77,26 +76,7 @@ class SearchEngine:
         for n, service in enumerate(self.services):
             for cid in service.categories:
                 self._by_category[cid].append(n)
-        self._build_text_index()
-
-    def _build_text_index(self) -> None:
-        """word -> services using it; the distinct vocabulary is stemmed once, not per service."""
-        stop = frozenset(self.lexicon.stopwords)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for n, service in enumerate(self.services):
-            texts = [service.name, service.description, service.eligibility]
-            for text in service.translations.values():
-                texts += [text.name, text.description]
-            # one pass per service; the regex and set algebra keep the per-word work in C
-            for word in index_words("\n".join(texts)) - stop:
-                postings[word].append(n)
-        self._postings = dict(postings)
-        self._by_stem: dict[str, list[str]] = defaultdict(list)
-        for word in self._postings:
-            for stem in stems(word):
-                self._by_stem[stem].append(word)
-        total = max(len(self.services), 1)
-        self._idf = {w: math.log(1 + total / len(p)) for w, p in self._postings.items()}
+        self.text_index = TextIndex(map(service_texts, self.services), self.lexicon.stopwords)
 
     # -- understanding the message -------------------------------------------------------
     def _evidence(self, words: list[str]) -> _Evidence:
@@ -127,32 +107,6 @@ class SearchEngine:
                 evidence.danger[rule.split("#", 1)[0]] += 1.0
         return evidence
 
-    def _text_scores(self, words: list[str]) -> tuple[dict[int, float], dict[int, int]]:
-        """IDF-weighted overlap with the services' own texts, in every language they have,
-        and how many distinct words of the message each service shares."""
-        scores: dict[int, float] = defaultdict(float)
-        shared: dict[int, int] = defaultdict(int)
-        common = len(self.services) * 0.3
-        for word in set(words):
-            if len(word) < MIN_TOKEN_LENGTH or word in self.lexicon.stopwords:
-                continue
-            keys = {word: 1.0}
-            for stem in stems(word) | {word}:
-                for related in self._by_stem.get(stem, ()):
-                    keys.setdefault(related, 0.7)
-            hit: dict[int, float] = {}
-            for key, factor in keys.items():
-                postings = self._postings.get(key)
-                if not postings or len(postings) > common:
-                    continue
-                gain = self._idf[key] * factor
-                for n in postings:
-                    hit[n] = max(hit.get(n, 0.0), gain)
-            for n, gain in hit.items():
-                scores[n] += gain
-                shared[n] += 1
-        return scores, shared
-
     def _open_now(self, now: dt.datetime) -> dict[int, bool | None]:
         """Open-now per service, remembered for the current minute."""
         minute = now.timetuple()[:5]
@@ -172,7 +126,7 @@ class SearchEngine:
         reply_language = language if language in LANGUAGES else detect_language(
             text[:500], self.lexicon, evidence.matches, self.catalog.region.default_language
         )
-        text_scores, shared = self._text_scores(words)
+        text_scores, shared = self.text_index.scores(words)
         categories = self._rank_categories(evidence, text_scores)
         danger = tuple(sorted(evidence.danger, key=lambda k: -evidence.danger[k]))
         emergency = bool(danger)
@@ -287,6 +241,14 @@ class SearchEngine:
         """Services of a category, those listing it first before the rest."""
         found = [s for s in self.services if category in s.categories]
         return sorted(found, key=lambda s: (s.categories.index(category), s.name))
+
+
+def service_texts(service: Service) -> list[str]:
+    """What a service says of itself, in every language it has."""
+    texts = [service.name, service.description, service.eligibility]
+    for text in service.translations.values():
+        texts += [text.name, text.description]
+    return texts
 
 
 def _diversify(

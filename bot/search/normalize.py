@@ -53,25 +53,28 @@ _FOLD_RE = re.compile("[" + "".join(re.escape(ch) for ch in _FOLD) + "]")
 which looks up every character of mixed-script text in a dict."""
 
 
-@lru_cache(maxsize=65536)
-def normalize(text: str) -> str:
+def normalize_text(text: str) -> str:
     """NFKC, case folding, diacritics and tatweel removed, letter variants unified."""
+    if text.isascii():  # nothing to compose, strip or fold: the common case, 20x faster
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("й", "\ue000").replace("ў", "\ue001")  # their breve is no accent
     text = _MARKS.sub("", unicodedata.normalize("NFD", text))
     return _FOLD_RE.sub(_fold, unicodedata.normalize("NFC", text))
 
 
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """`normalize_text`, remembered: messages and lexicon terms come back again and again."""
+    return normalize_text(text)
+
+
 def _fold(match: re.Match[str]) -> str:
     return _FOLD[match.group()]
 
 
-_INDEX_WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
-
-
-def index_words(text: str) -> set[str]:
-    """Distinct words of three letters or more, for the text index (filtered in C)."""
-    return set(_INDEX_WORD.findall(normalize(text)))
+INDEX_WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
+"""a word the text index keeps: three letters or more"""
 
 
 def tokens(text: str) -> list[str]:
@@ -83,23 +86,32 @@ def script_of(text: str) -> str:
     """The dominant script: latin, arabic, cyrillic, greek, ethiopic or other."""
     counts: dict[str, int] = {}
     for ch in text:
-        if not ch.isalpha():
-            continue
-        code = ord(ch)
-        if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
-            script = "arabic"
-        elif 0x0400 <= code <= 0x04FF:
-            script = "cyrillic"
-        elif 0x0370 <= code <= 0x03FF or 0x1F00 <= code <= 0x1FFF:
-            script = "greek"
-        elif 0x1200 <= code <= 0x139F or 0x2D80 <= code <= 0x2DDF:
-            script = "ethiopic"
-        elif code < 0x0250 or 0x1E00 <= code <= 0x1EFF:
-            script = "latin"
-        else:
-            script = "other"
-        counts[script] = counts.get(script, 0) + 1
+        if ch.isalpha():
+            script = _letter_script(ord(ch))
+            counts[script] = counts.get(script, 0) + 1
     return max(counts, key=lambda k: counts[k]) if counts else "other"
+
+
+def word_script(word: str) -> str:
+    """The script of a word's first letter: a word is written in one script."""
+    for ch in word:
+        if ch.isalpha():
+            return _letter_script(ord(ch))
+    return "other"
+
+
+def _letter_script(code: int) -> str:
+    if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
+        return "arabic"
+    if 0x0400 <= code <= 0x04FF:
+        return "cyrillic"
+    if 0x0370 <= code <= 0x03FF or 0x1F00 <= code <= 0x1FFF:
+        return "greek"
+    if 0x1200 <= code <= 0x139F or 0x2D80 <= code <= 0x2DDF:
+        return "ethiopic"
+    if code < 0x0250 or 0x1E00 <= code <= 0x1EFF:
+        return "latin"
+    return "other"
 
 
 def variants(token: str) -> tuple[str, ...]:
