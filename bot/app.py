@@ -21,7 +21,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import LANGUAGES
 from bot.catalog.loader import CatalogSource, load_or_raise
@@ -56,6 +56,7 @@ from bot.handlers.common import (
 from bot.handlers.delivery import schedule_jobs
 from bot.handlers.persistence import DraftPersistence
 from bot.i18n import N_, I18n, Translator
+from bot.leanbot import LeanBot
 from bot.search.engine import SearchEngine
 from bot.search.lexicon import Lexicon, load_lexicon
 from bot.state import SERVICES_KEY, Services
@@ -100,20 +101,19 @@ def build_application(
         parse_mode=ParseMode.HTML, tzinfo=tz,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
+    limiter: Any = None if request is not None else AIORateLimiter(max_retries=2)
+    bot = LeanBot(
+        config.token or "1:demo", base_url=config.api_base_url, defaults=defaults,
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(), rate_limiter=limiter,
+    )
     builder = (
         ApplicationBuilder()
         .application_class(HarbourApplication)
-        .token(config.token or "1:demo")
-        .base_url(config.api_base_url)
-        .defaults(defaults)
+        .bot(bot)
         .concurrent_updates(64)
         .persistence(DraftPersistence(config.db_path))  # unfinished drafts survive a restart
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    else:
-        limiter: Any = AIORateLimiter(max_retries=2)
-        builder = builder.rate_limiter(limiter)
 
     async def post_init(application: App) -> None:
         if SERVICES_KEY in application.bot_data:  # already done by initialize()

@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot import LANGUAGES
 
@@ -34,6 +35,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 _PATTERNS = {kind: [re.compile(f"(?:{p})") for p in parts] for kind, parts in KINDS.items()}
 
 
+@lru_cache(maxsize=8192)
 def service_ref(service_id: str) -> str:
     """How a service is named in callback data: its id, or a short hash of a long id."""
     if len(service_id) <= MAX_PLAIN_ID and re.fullmatch(_ID, service_id):
@@ -57,6 +59,7 @@ class Callback:
         return int(self.args[n])
 
 
+@lru_cache(maxsize=8192)
 def encode(kind: str, *args: object) -> str:
     """The callback data for a button; raises CallbackError if it would not decode back."""
     data = ":".join((VERSION, kind, *(str(a) for a in args)))

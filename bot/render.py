@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -111,6 +112,31 @@ def service_card(
     return "\n".join(lines)
 
 
+class CardCache:
+    """Rendered cards, remembered: a card changes only with its service, the language, the day,
+    open-now and distance. Keyed by the service object (which its entry keeps alive), so an
+    edited service, always a new object, never meets its old card."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._cards: OrderedDict[tuple[object, ...], tuple[Service, str]] = OrderedDict()
+
+    def card(
+        self, service: Service, t: Translator, now: dt.datetime, *,
+        open_now: bool | None = None, distance_km: float | None = None,
+    ) -> str:
+        key = (id(service), t.language, now.date(), open_now, distance_km)
+        hit = self._cards.get(key)
+        if hit is not None and hit[0] is service:
+            self._cards.move_to_end(key)
+            return hit[1]
+        card = service_card(service, t, now, open_now=open_now, distance_km=distance_km)
+        self._cards[key] = (service, card)
+        if len(self._cards) > self.size:
+            self._cards.popitem(last=False)
+        return card
+
+
 def maps_url(service: Service) -> str | None:
     for loc in service.locations:
         if loc.latitude is not None and loc.longitude is not None:
@@ -167,17 +193,17 @@ class Found:
 
 
 def answer_message(found: list[Found], t: Translator, now: dt.datetime, *,
-                   feedback: bool = True) -> tuple[str, Keyboard]:
+                   feedback: bool = True, cards: CardCache | None = None) -> tuple[str, Keyboard]:
     """Several services as numbered cards in ONE message (fewer messages on a small phone, and
     a third of the Bot API calls), with a row of buttons per service."""
     _ = t.gettext
-    cards = []
+    render = cards.card if cards else service_card
+    texts = []
     keyboard: Keyboard = []
     for n, item in enumerate(found[: len(KEYCAPS)]):
         mark = KEYCAPS[n]
-        card = service_card(item.service, t, now, open_now=item.open_now,
-                            distance_km=item.distance_km)
-        cards.append(f"{mark} {card}")
+        card = render(item.service, t, now, open_now=item.open_now, distance_km=item.distance_km)
+        texts.append(f"{mark} {card}")
         row = []
         directions = maps_url(item.service)
         if directions:
@@ -195,7 +221,7 @@ def answer_message(found: list[Found], t: Translator, now: dt.datetime, *,
         if yes and no:
             keyboard.append([Button("👍 " + _("This helped"), data=yes),
                              Button("👎 " + _("Not helpful"), data=no)])
-    return "\n\n".join(cards), keyboard
+    return "\n\n".join(texts), keyboard
 
 
 def emergency_text(lines: tuple[EmergencyLine, ...], t: Translator) -> str:

@@ -13,6 +13,7 @@ from bot.config import Config
 from bot.db import Database
 from bot.flood import FloodGuard
 from bot.i18n import LANGUAGE_NAMES, I18n, Translator
+from bot.render import CardCache
 from bot.search.engine import SearchEngine
 from bot.search.lexicon import Lexicon
 
@@ -33,6 +34,7 @@ class Services:
     """reply-keyboard label (in any language) -> action"""
     refs: dict[str, str] = field(default_factory=dict)
     """callback reference -> service id"""
+    cards: CardCache = field(default_factory=CardCache)
 
     def __post_init__(self) -> None:
         self.refs = {service_ref(sid): sid for sid in self.catalog.services}

@@ -242,3 +242,26 @@ async def test_an_unknown_command_gets_a_polite_answer(bot: Bot) -> None:
     calls = await bot.say(USER, "/foobar")
     assert len(sent_texts(calls)) == 1 and "/help" in sent_texts(calls)[0]
     assert await bot.user_row(USER) is not None  # and nothing else changed
+
+
+async def test_replies_are_html_without_link_previews_and_buttons_are_bot_api_json(
+    bot: Bot,
+) -> None:
+    calls = await bot.say(USER, "I need a doctor")
+    answer = [c for c in calls if c.method == "sendMessage"][-1]
+    assert answer.params["parse_mode"] == "HTML"
+    assert answer.params["link_preview_options"] == {"is_disabled": True}
+    rows = answer.params["reply_markup"]["inline_keyboard"]
+    assert all(set(b) in ({"text", "url"}, {"text", "callback_data"}) for r in rows for b in r)
+    # a button press edits that very message in place, also as HTML
+    calls = await bot.press(USER, "v1:cats:0", answer.message_id)
+    edit = next(c for c in calls if c.method == "editMessageText")
+    assert edit.params["message_id"] == answer.message_id
+    assert edit.params["parse_mode"] == "HTML"
+
+
+async def test_a_message_nobody_can_edit_is_sent_anew(bot: Bot) -> None:
+    bot.api.fail("editMessageText", 400, "Bad Request: message can't be edited")
+    calls = await bot.press(USER, "v1:cats:0")
+    assert [c.method for c in calls][-2:] == ["editMessageText", "sendMessage"]
+    assert "v1:cat:" in "".join(callback_data(calls[-1:]))

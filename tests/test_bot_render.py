@@ -15,7 +15,7 @@ from bot.callbacks import MAX_BYTES, CallbackError, decode, encode, service_ref
 from bot.catalog.loader import CatalogSource
 from bot.flood import FloodGuard, Verdict
 from bot.i18n import I18n
-from bot.render import LRI, PDI, card_buttons, isolate, service_card, split_html, units
+from bot.render import LRI, PDI, CardCache, card_buttons, isolate, service_card, split_html, units
 
 NOW = dt.datetime(2026, 11, 24, 11, 0)
 EN = I18n().get("en")
@@ -104,3 +104,18 @@ def test_flood_guard_warns_once_then_ignores_then_forgives() -> None:
     assert guard.check(2) is Verdict.OK
     now[0] = 121.0
     assert guard.check(1) is Verdict.OK
+
+
+def test_card_cache_renders_a_service_once_per_day_and_never_an_old_version(
+    real_source: CatalogSource,
+) -> None:
+    cache = CardCache(size=2)
+    service = next(iter(real_source.to_catalog().services.values()))
+    first = cache.card(service, EN, NOW, open_now=True)
+    assert cache.card(service, EN, NOW, open_now=True) is first
+    assert cache.card(service, EN, NOW, open_now=False) != first
+    edited = dataclasses.replace(service, description="A different description.")
+    assert "A different description." in cache.card(edited, EN, NOW, open_now=True)
+    tomorrow = NOW + dt.timedelta(days=1)
+    assert cache.card(service, EN, tomorrow) == service_card(service, EN, tomorrow)
+    assert len(cache._cards) == 2  # bounded

@@ -335,11 +335,11 @@ async def _launch(update: Update, context: Context, flow: dict[str, Any]) -> Non
                                        audience=_audience(flow), texts=flow["texts"],
                                        now=svc.now())
     text = _("Sending to {count} people…").format(count=count)
-    message = await send(context, chat.id, text, _stop_keyboard(context, bid))
+    message_id = await send(context, chat.id, text, _stop_keyboard(context, bid))
     if context.job_queue is not None:
         context.job_queue.run_repeating(
             progress_job, interval=PROGRESS_EVERY, first=PROGRESS_EVERY,
-            data={"chat": chat.id, "message": message.message_id, "id": bid, "user": user.id},
+            data={"chat": chat.id, "message": message_id, "id": bid, "user": user.id},
             name=f"broadcast:{bid}:progress", user_id=user.id, chat_id=chat.id,
         )
 

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.callbacks import decode, encode, matcher, service_ref
 from bot.catalog.model import Service
 from bot.handlers.common import App, Context, edit_or_send, expired, send, services, translator
-from bot.render import Button, Keyboard, card_buttons, service_card
+from bot.render import Button, Keyboard, card_buttons
 from bot.search.hours import open_at
 
 CATEGORIES_PER_PAGE = 10
@@ -73,7 +73,7 @@ def card(context: Context, service: Service, *, feedback: bool = False) -> tuple
     now = svc.now()
     open_now = open_at(service, now)
     return (
-        service_card(service, t, now, open_now=open_now),
+        svc.cards.card(service, t, now, open_now=open_now),
         card_buttons(service, t, feedback=feedback),
     )
 

@@ -9,7 +9,6 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
-    Message,
     ReplyKeyboardMarkup,
     Update,
     User,
@@ -19,6 +18,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.callbacks import Callback, decode
 from bot.i18n import N_, Translator
+from bot.leanbot import LeanBot, keyboard_json
 from bot.render import Keyboard, split_html
 from bot.state import PROFILE_KEY, SERVICES_KEY, Profile, Services
 
@@ -89,21 +89,25 @@ def menu_actions(translators: list[Translator]) -> dict[str, str]:
     return {t.gettext(label): action for t in translators for action, label in MENU_LABELS.items()}
 
 
+def lean_bot(context: Context) -> LeanBot:
+    bot = context.bot
+    assert isinstance(bot, LeanBot), "build_application makes a LeanBot"
+    return bot
+
+
 async def send(
     context: Context, chat_id: int, html: str, keyboard: Keyboard | None = None,
-    reply_markup: Any = None,
-) -> Message:
-    """Send HTML, split under Telegram's limit; the buttons go with the last part."""
+    reply_markup: ReplyKeyboardMarkup | None = None,
+) -> int:
+    """Send HTML, split under Telegram's limit; the buttons go with the last part. The id of
+    the last message sent."""
     parts = split_html(html)
-    message: Message | None = None
+    buttons = keyboard_json(keyboard) or reply_markup
+    message_id = 0
     for n, part in enumerate(parts):
         last = n == len(parts) - 1
-        message = await context.bot.send_message(
-            chat_id, part,
-            reply_markup=(markup(keyboard) if keyboard else reply_markup) if last else None,
-        )
-    assert message is not None
-    return message
+        message_id = await lean_bot(context).send_html(chat_id, part, buttons if last else None)
+    return message_id
 
 
 async def edit_or_send(update: Update, context: Context, html: str, keyboard: Keyboard) -> None:
@@ -112,9 +116,8 @@ async def edit_or_send(update: Update, context: Context, html: str, keyboard: Ke
     parts = split_html(html)
     if query is not None and query.message is not None and len(parts) == 1:
         try:
-            await context.bot.edit_message_text(
-                html, chat_id=query.message.chat.id, message_id=query.message.message_id,
-                reply_markup=markup(keyboard),
+            await lean_bot(context).edit_html(
+                query.message.chat.id, query.message.message_id, html, keyboard_json(keyboard)
             )
             return
         except BadRequest as exc:

@@ -9,7 +9,7 @@ from telegram.ext import MessageHandler, filters
 
 from bot.callbacks import encode
 from bot.handlers.common import App, Context, main_menu, profile, send, services, translator
-from bot.render import Button, Found, answer_message, card_buttons, emergency_text, service_card
+from bot.render import Button, Found, answer_message, card_buttons, emergency_text
 from bot.search.engine import Answer
 
 MAX_STORED_TEXT = 500
@@ -76,11 +76,11 @@ async def reply_answer(update: Update, context: Context, answer: Answer) -> None
         if answer.drop_in is not None and answer.drop_in.is_offered:
             drop_in = answer.drop_in
             intro = _("Or visit this open drop-in, where people can help in person:")
-            card = service_card(drop_in, t, now)
+            card = svc.cards.card(drop_in, t, now)
             await send(context, chat.id, f"{intro}\n\n{card}", card_buttons(drop_in, t))
         return
     found = [Found(r.service, r.open_now, r.distance_km) for r in answer.results]
-    await send(context, chat.id, *answer_message(found, t, now))
+    await send(context, chat.id, *answer_message(found, t, now, cards=svc.cards))
 
 
 async def record_unanswered(context: Context, answer: Answer, now: dt.datetime) -> None:

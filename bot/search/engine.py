@@ -181,7 +181,8 @@ class SearchEngine:
         max_text = max(text_scores.values(), default=0.0) or 1.0
         now = self.clock().astimezone(self.tz)
         scored = []
-        candidates = set(text_scores)
+        # a service outside the categories needs a strong text match (below: text >= 0.3)
+        candidates = {n for n, score in text_scores.items() if score >= 0.3 * max_text}
         for cid in categories:
             candidates.update(self._by_category.get(cid, ()))
         base = []

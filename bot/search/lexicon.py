@@ -50,6 +50,7 @@ TRUNCATE_AT = 6
 TRUNCATED_SCRIPTS = frozenset({"cyrillic", "greek", "latin", "arabic"})
 """scripts whose words also match on their first TRUNCATE_AT letters"""
 FUZZY_CUTOFF = 84.0
+CANDIDATE_CACHE = 50_000
 
 
 @cache
@@ -122,6 +123,10 @@ class Match:
     """1.0 exact, lower for prefix, stem or fuzzy matches"""
 
 
+_Candidates = tuple[tuple[tuple["Term", float], ...], tuple[tuple[int, float], ...]]
+"""(one-word terms, phrases by id), each with the quality of the match of its first word"""
+
+
 @dataclass
 class Lexicon:
     terms: list[Term] = field(default_factory=list)
@@ -142,6 +147,8 @@ class Lexicon:
         self._fuzzy_vocab: dict[str, list[str]] = defaultdict(list)
         self._ethiopic: dict[str, list[tuple[str, int]]] = defaultdict(list)
         """first two consonants -> (consonant skeleton, term) for Ge'ez-script first words"""
+        self._candidates: dict[str, _Candidates] = {}
+        """remembered `candidates` of words seen before (people use the same words)"""
 
     def add(self, phrase: str, kind: str, target: str, language: str) -> None:
         words = tuple(_term_words(phrase))
@@ -170,6 +177,7 @@ class Lexicon:
                 term.words, term.kind, term.target, term.language, term.weight / share
             )
         self.terms = list(unique.values())
+        self._candidates.clear()
         vocab: set[str] = set()
         self._second_keys = [
             None if len(t.words) < 2 or t.words[1].endswith("*") or is_ethiopic(t.words[1])
@@ -197,8 +205,25 @@ class Lexicon:
             self._fuzzy_vocab[word[0]].append(word)
         return self
 
-    def candidates(self, word: str) -> list[tuple[int, float]]:
-        """Terms whose first word matches `word`, with the quality of the match."""
+    def candidates(self, word: str) -> _Candidates:
+        """Terms whose first word matches `word`, with the quality of the match: one-word terms
+        (a function word of another language left out: "is" is not "iş") and phrases."""
+        found = self._candidates.get(word)
+        if found is None:
+            if len(self._candidates) >= CANDIDATE_CACHE:
+                self._candidates.clear()
+            stop_in = self.stopwords.get(word, ())
+            singles, phrases = [], []
+            for tid, quality in self._find_candidates(word):
+                term = self.terms[tid]
+                if len(term.words) > 1:
+                    phrases.append((tid, quality))
+                elif not stop_in or term.language in stop_in:
+                    singles.append((term, quality))
+            found = self._candidates[word] = (tuple(singles), tuple(phrases))
+        return found
+
+    def _find_candidates(self, word: str) -> list[tuple[int, float]]:
         found: list[tuple[int, float]] = []
         for n, form in enumerate(variants(word)):
             hits = [(tid, 1.0) for tid in self._exact.get(form, ())]
@@ -240,19 +265,20 @@ class Lexicon:
     def match(self, words: list[str]) -> list[Match]:
         """Every term found in the words; a phrase may skip one inserted word between its words."""
         matches = []
-        keys = [_word_keys(word) for word in words]
+        keys: list[frozenset[object]] | None = None
         for start, word in enumerate(words):
-            stop_in = self.stopwords.get(word, ())
+            singles, phrases = self.candidates(word)
+            matches += [Match(term, start, start + 1, quality) for term, quality in singles]
+            if not phrases:
+                continue
+            if keys is None:
+                keys = [_word_keys(word) for word in words]
             ahead = frozenset().union(*keys[start + 1:start + 2 + MAX_GAP])
-            for tid, quality in self.candidates(word):
+            for tid, quality in phrases:
+                need = self._second_keys[tid]
+                if need is not None and not need & ahead:
+                    continue  # its second word is not among the next words: skip early
                 term = self.terms[tid]
-                if len(term.words) == 1:
-                    if stop_in and term.language not in stop_in:
-                        continue  # a function word of another language ("is" is not "iş")
-                else:
-                    need = self._second_keys[tid]
-                    if need is not None and not need & ahead:
-                        continue  # its second word is not among the next words: skip early
                 end = _match_rest(term.words[1:], words, start + 1)
                 if end is not None:
                     gaps = end - start - len(term.words)
