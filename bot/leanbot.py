@@ -38,6 +38,10 @@ class LeanBot(ExtBot[Any]):
         }
         await self._post("editMessageText", data)
 
+    async def edit_buttons(self, chat_id: int, message_id: int, keyboard: JSONKeyboard) -> None:
+        data = {"chat_id": chat_id, "message_id": message_id, "reply_markup": keyboard}
+        await self._post("editMessageReplyMarkup", data)
+
     def _html(self) -> dict[str, Any]:
         previews = self.defaults.link_preview_options if self.defaults else None
         return {"parse_mode": "HTML", "link_preview_options": _json(previews)}

@@ -29,10 +29,19 @@ from bot.events.broadcast import (
 from bot.events.model import CATEGORIES, Event, NewEvent, Text
 from bot.events.repo import create_event, get_event
 from bot.events.texts import category_label, event_html
-from bot.handlers.common import App, Context, edit_or_send, expired, markup, send, services
+from bot.handlers.common import (
+    App,
+    Context,
+    edit_or_send,
+    expired,
+    lean_bot,
+    send,
+    services,
+)
 from bot.handlers.common import translator as translator_of
 from bot.handlers.delivery import PLANNER_KEY
 from bot.i18n import Translator
+from bot.leanbot import keyboard_json
 from bot.render import Button, Keyboard
 from bot.team.roles import Team, rank
 
@@ -365,9 +374,9 @@ async def progress_job(context: Context) -> None:
     data = job.data
     text, done = await progress_text(context, data["id"])
     with contextlib.suppress(BadRequest):  # unchanged, or gone: try again next time
-        await context.bot.edit_message_text(
-            text, chat_id=data["chat"], message_id=data["message"],
-            reply_markup=None if done else markup(_stop_keyboard(context, data["id"])),
+        await lean_bot(context).edit_html(
+            data["chat"], data["message"], text,
+            None if done else keyboard_json(_stop_keyboard(context, data["id"])),
         )
     if done:
         job.schedule_removal()

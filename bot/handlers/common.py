@@ -6,8 +6,6 @@ from typing import Any
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
     Update,
@@ -50,22 +48,6 @@ def translator(context: Context, language: str | None = None) -> Translator:
     """The person's translator, or the one for `language` when given."""
     i18n = services(context).i18n
     return i18n.get(language) if language else profile(context).translator(i18n)
-
-
-def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
-    if not keyboard:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(b.text, url=b.url)
-                if b.url
-                else InlineKeyboardButton(b.text, callback_data=b.data)
-                for b in row
-            ]
-            for row in keyboard
-        ]
-    )
 
 
 def main_menu(t: Translator) -> ReplyKeyboardMarkup:

@@ -6,7 +6,8 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import decode, matcher
-from bot.handlers.common import App, Context, expired, markup, services, translator
+from bot.handlers.common import App, Context, expired, lean_bot, services, translator
+from bot.leanbot import keyboard_json
 from bot.render import card_buttons
 
 
@@ -35,8 +36,12 @@ async def on_feedback(update: Update, context: Context) -> None:
             if not any(str(b.callback_data or "").startswith("v1:fb:") for b in row)
         ]
         await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
-    else:
-        await query.edit_message_reply_markup(markup(card_buttons(service, t)))
+    elif query.message is not None:
+        keyboard = keyboard_json(card_buttons(service, t))
+        if keyboard:
+            await lean_bot(context).edit_buttons(
+                query.message.chat.id, query.message.message_id, keyboard
+            )
 
 
 def register(app: App) -> None:

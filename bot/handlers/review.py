@@ -16,7 +16,7 @@ from bot.editing import fresh
 from bot.editing.changes import Proposal, current
 from bot.editing.diff import diff
 from bot.editing.errors import Conflict, InvalidValue, NotFound
-from bot.handlers.common import App, Context, markup, send, services, translator
+from bot.handlers.common import App, Context, send, services, translator
 from bot.handlers.editing import (
     END,
     REASON,
@@ -98,7 +98,7 @@ async def approve_button(update: Update, context: Context) -> None:
         return
     except Conflict as exc:
         await query.answer()
-        await query.edit_message_reply_markup(markup([]))
+        await query.edit_message_reply_markup(None)
         await say(update, context, conflict_text(exc, t))
         p = await changes.proposal(proposal_id)
         theirs = await proposer_translator(context, p.proposer)
@@ -109,7 +109,6 @@ async def approve_button(update: Update, context: Context) -> None:
     await query.edit_message_text(
         proposal_html(p, p.after.get("name", p.service_id), t) + "\n\n✅ "
         + _("Approved: live now (revision {revision}).").format(revision=outcome.revision),
-        reply_markup=markup([]),
     )
     theirs = await proposer_translator(context, p.proposer)
     await tell(context, p.proposer, theirs.gettext(

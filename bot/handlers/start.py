@@ -13,7 +13,6 @@ from bot.handlers.common import (
     App,
     Context,
     main_menu,
-    markup,
     pressed,
     profile,
     send,
@@ -102,7 +101,7 @@ async def choose_language(update: Update, context: Context) -> None:
     await query.answer()
     name = html.escape(services(context).language_name(found.arg(0)))
     done = "✅ " + _("Language: {name}").format(name=name)
-    await query.edit_message_text(done, reply_markup=markup([]))
+    await query.edit_message_text(done)
     hint = _("Write what you need in your own words, for example “I need a doctor”, "
              "or use the menu below.")
     chat = update.effective_chat

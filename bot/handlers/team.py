@@ -7,7 +7,7 @@ import html
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
-from bot.handlers.common import App, Context, markup, profile, send, translator
+from bot.handlers.common import App, Context, profile, send, translator
 from bot.handlers.staff import decode, encode, guard, matcher, team_of
 from bot.i18n import N_, Translator
 from bot.render import Button
@@ -137,7 +137,7 @@ async def revoke_button(update: Update, context: Context) -> None:
     await query.answer()
     if update.effective_chat is not None:
         await send(context, update.effective_chat.id, text)
-    await query.edit_message_reply_markup(markup([]))
+    await query.edit_message_reply_markup(None)
 
 
 def register(app: App) -> None:

@@ -28,6 +28,8 @@ RELATED_CATEGORY_SHARE = 0.35
 SPREAD_SHARE = 0.5
 """a category with this share of the best evidence gets a place among the results"""
 MIN_EVIDENCE = 0.7
+MIN_TEXT_SHARE = 0.3
+"""a service in none of the message's categories needs this share of the best text match"""
 """below this a message is treated as asking for no service"""
 
 
@@ -181,8 +183,8 @@ class SearchEngine:
         max_text = max(text_scores.values(), default=0.0) or 1.0
         now = self.clock().astimezone(self.tz)
         scored = []
-        # a service outside the categories needs a strong text match (below: text >= 0.3)
-        candidates = {n for n, score in text_scores.items() if score >= 0.3 * max_text}
+        # a service outside the categories needs a strong text match of its own
+        candidates = {n for n, s in text_scores.items() if s / max_text >= MIN_TEXT_SHARE}
         for cid in categories:
             candidates.update(self._by_category.get(cid, ()))
         base = []
@@ -194,7 +196,7 @@ class SearchEngine:
                     share = max(cat_scores[cid] / top_cat, 1.0 - 0.25 * rank_of[cid])
                     fit = max(fit, share * (1.0 if position == 0 else 0.8))
             text = text_scores.get(n, 0.0) / max_text
-            if fit == 0.0 and text < 0.3:
+            if fit == 0.0 and text < MIN_TEXT_SHARE:  # a category far down the list fits none
                 continue
             score = CATEGORY_WEIGHT * fit + TEXT_WEIGHT * text
             if language != "en" and language in service.languages:

@@ -75,12 +75,8 @@ def stem_index(words: Iterable[str]) -> dict[str, list[str]]:
     """Stem -> the words that have it (as `stems` finds them), for a whole vocabulary at once:
     each stemmer runs over a list in C instead of word by word."""
     by_script: dict[str, list[str]] = defaultdict(list)
-    script_of_first: dict[str, str] = {}
     for word in words:
-        first = word[0]
-        if first not in script_of_first:
-            script_of_first[first] = word_script(word) if first.isalpha() else ""
-        by_script[script_of_first[first] or word_script(word)].append(word)
+        by_script[word_script(word)].append(word)
     index: dict[str, list[str]] = defaultdict(list)
     for script, group in by_script.items():
         columns = [_stemmer(name).stemWords(group) for name in STEMMERS_BY_SCRIPT.get(script, ())]
