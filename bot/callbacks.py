@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,7 +32,6 @@ KINDS: dict[str, tuple[str, ...]] = {
     "forget": ("(?:yes|no)",),  # confirm or cancel erasing
     "emergency": (),  # show the emergency lines
 }
-_PATTERNS = {kind: [re.compile(f"(?:{p})") for p in parts] for kind, parts in KINDS.items()}
 
 
 @lru_cache(maxsize=8192)
@@ -59,29 +58,52 @@ class Callback:
         return int(self.args[n])
 
 
+class Codec:
+    """`<version>:<kind>:<args>` for one family of buttons, at most MAX_BYTES, strict both ways:
+    each kind has a fixed number of arguments, each matching its pattern."""
+
+    def __init__(self, version: str, kinds: Mapping[str, tuple[str, ...]]) -> None:
+        self.version = version
+        self._patterns = {
+            kind: [re.compile(f"(?:{p})") for p in parts] for kind, parts in kinds.items()
+        }
+
+    def encode(self, kind: str, *args: object) -> str:
+        """The callback data for a button; raises CallbackError if it would not decode back."""
+        data = ":".join((self.version, kind, *(str(a) for a in args)))
+        if self.decode(data) != Callback(kind, tuple(str(a) for a in args)):
+            raise CallbackError(f"cannot encode {kind} {args!r} as callback data")
+        return data
+
+    def decode(self, data: object) -> Callback | None:
+        """The callback, or None for anything malformed, too long, of another version or
+        unknown."""
+        if not isinstance(data, str) or len(data.encode("utf-8")) > MAX_BYTES:
+            return None
+        parts = data.split(":")
+        if len(parts) < 2 or parts[0] != self.version or parts[1] not in self._patterns:
+            return None
+        kind, args = parts[1], tuple(parts[2:])
+        patterns = self._patterns[kind]
+        if len(args) != len(patterns):
+            return None
+        if not all(p.fullmatch(a) for p, a in zip(patterns, args, strict=True)):
+            return None
+        return Callback(kind, args)
+
+    def matches(self, data: object) -> bool:
+        """A CallbackQueryHandler pattern accepting any valid data of this family."""
+        return self.decode(data) is not None
+
+
+_V1 = Codec(VERSION, KINDS)
+decode = _V1.decode
+
+
 @lru_cache(maxsize=8192)
 def encode(kind: str, *args: object) -> str:
-    """The callback data for a button; raises CallbackError if it would not decode back."""
-    data = ":".join((VERSION, kind, *(str(a) for a in args)))
-    if decode(data) != Callback(kind, tuple(str(a) for a in args)):
-        raise CallbackError(f"cannot encode {kind} {args!r} as callback data")
-    return data
-
-
-def decode(data: object) -> Callback | None:
-    """The callback, or None for anything malformed, too long, of another version or unknown."""
-    if not isinstance(data, str) or len(data.encode("utf-8")) > MAX_BYTES:
-        return None
-    parts = data.split(":")
-    if len(parts) < 2 or parts[0] != VERSION or parts[1] not in _PATTERNS:
-        return None
-    kind, args = parts[1], tuple(parts[2:])
-    patterns = _PATTERNS[kind]
-    if len(args) != len(patterns):
-        return None
-    if not all(p.fullmatch(a) for p, a in zip(patterns, args, strict=True)):
-        return None
-    return Callback(kind, args)
+    """`v1` callback data for a button (remembered: buttons repeat); see `Codec.encode`."""
+    return _V1.encode(kind, *args)
 
 
 def matcher(*kinds: str) -> Callable[[object], bool]:

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.callbacks import MAX_BYTES, CallbackError, decode, encode, service_ref
+from bot.callbacks import MAX_BYTES, Callback, CallbackError, decode, encode, service_ref
 from bot.catalog.loader import CatalogSource
 from bot.flood import FloodGuard, Verdict
+from bot.handlers import broadcast, events
 from bot.i18n import I18n
 from bot.render import LRI, PDI, CardCache, card_buttons, isolate, service_card, split_html, units
 
@@ -119,3 +120,14 @@ def test_card_cache_renders_a_service_once_per_day_and_never_an_old_version(
     tomorrow = NOW + dt.timedelta(days=1)
     assert cache.card(service, EN, tomorrow) == service_card(service, EN, tomorrow)
     assert len(cache._cards) == 2  # bounded
+
+
+def test_each_family_of_buttons_reads_only_its_own_data() -> None:
+    assert events.decode(events.encode("rem", 12)) == Callback("rem", ("12",))
+    assert broadcast.decode(broadcast.encode("go")) == Callback("go", ())
+    for data in (events.encode("sub", "sport"), broadcast.encode("stop", 3), encode("cats", 0)):
+        owners = [f for f in (decode, events.decode, broadcast.decode) if f(data) is not None]
+        assert len(owners) == 1
+    assert broadcast.decode("s1:go:1") is None and broadcast.decode("s1:stop") is None
+    with pytest.raises(CallbackError):
+        events.encode("rem", "0")

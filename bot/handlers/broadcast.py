@@ -19,6 +19,7 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import LANGUAGES
+from bot.callbacks import Codec
 from bot.events.broadcast import (
     Audience,
     broadcast_progress,
@@ -45,42 +46,18 @@ from bot.leanbot import keyboard_json
 from bot.render import Button, Keyboard
 from bot.team.roles import Team, rank
 
-VERSION = "s1"
 FLOW = "staff_flow"
 AWAITING = "staff_flow_awaiting"
 PROGRESS_EVERY = 3.0
 _CAT, _LANG = "|".join(CATEGORIES), "|".join(LANGUAGES)
-KINDS: dict[str, str | None] = {
-    "aud": f"(?:all|cat-(?:{_CAT})|lang-(?:{_LANG}))", "tr": None, "trl": f"(?:{_LANG})",
-    "go": None, "no": None, "stop": r"[1-9][0-9]{0,11}",
-    "nc": f"(?:{_CAT})", "nw": None, "ngo": None, "nno": None,
-}
+CALLBACKS = Codec("s1", {
+    "aud": (f"all|cat-(?:{_CAT})|lang-(?:{_LANG})",), "tr": (), "trl": (_LANG,),
+    "go": (), "no": (), "stop": (r"[1-9][0-9]{0,11}",),
+    "nc": (_CAT,), "nw": (), "ngo": (), "nno": (),
+})
+encode, decode = CALLBACKS.encode, CALLBACKS.decode
 NEWEVENT_KINDS = frozenset({"nc", "nw", "ngo", "nno"})
 _WHEN = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})(?:\s+(\d{1,3})\s*(h|m|min))?\s*")
-
-
-def encode(kind: str, arg: object | None = None) -> str:
-    data = f"{VERSION}:{kind}" + (f":{arg}" if arg is not None else "")
-    if decode(data) != (kind, None if arg is None else str(arg)):
-        raise ValueError(f"cannot encode {kind} {arg!r}")
-    return data
-
-
-def decode(data: object) -> tuple[str, str | None] | None:
-    if not isinstance(data, str) or len(data.encode()) > 64:
-        return None
-    parts = data.split(":")
-    if len(parts) not in (2, 3) or parts[0] != VERSION or parts[1] not in KINDS:
-        return None
-    pattern, arg = KINDS[parts[1]], parts[2] if len(parts) == 3 else None
-    if (pattern is None) != (arg is None) or (arg is not None and pattern is not None
-                                              and not re.fullmatch(pattern, arg)):
-        return None
-    return parts[1], arg
-
-
-def ours(data: object) -> bool:
-    return decode(data) is not None
 
 
 async def is_staff(context: Context, user_id: int) -> bool:
@@ -294,7 +271,7 @@ async def on_button(update: Update, context: Context) -> None:
     if not await is_staff(context, user.id):
         await _refuse(update, context)
         return
-    kind, arg = found
+    kind, arg = found.kind, (found.arg(0) if found.args else None)
     if kind == "stop":
         await _stop(update, context, int(arg or 0))
         return
@@ -428,4 +405,4 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("newevent", newevent_command))
     app.add_handler(CommandHandler("cancel", cancel_command, filters=awaiting))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & awaiting, on_text))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=ours))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=CALLBACKS.matches))

@@ -6,11 +6,10 @@ Register before `search` and before the catch-all `expired` handler (both group 
 
 from __future__ import annotations
 
-import re
-
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.callbacks import Codec
 from bot.events.ical import export_event
 from bot.events.model import CATEGORIES
 from bot.events.repo import (
@@ -25,30 +24,9 @@ from bot.events.texts import category_label, event_html
 from bot.handlers.common import App, Context, edit_or_send, expired, send, services, translator
 from bot.render import Button, Keyboard
 
-VERSION = "e1"
-_CAT = "|".join(CATEGORIES)
-KINDS = {"rem": r"[1-9][0-9]{0,11}", "ics": r"[1-9][0-9]{0,11}", "sub": f"(?:{_CAT})",
-         "uns": f"(?:{_CAT})"}
-
-
-def encode(kind: str, arg: object) -> str:
-    data = f"{VERSION}:{kind}:{arg}"
-    if decode(data) != (kind, str(arg)):
-        raise ValueError(f"cannot encode {kind} {arg!r}")
-    return data
-
-
-def decode(data: object) -> tuple[str, str] | None:
-    if not isinstance(data, str) or len(data.encode()) > 64:
-        return None
-    parts = data.split(":")
-    if len(parts) != 3 or parts[0] != VERSION or parts[1] not in KINDS:
-        return None
-    return (parts[1], parts[2]) if re.fullmatch(KINDS[parts[1]], parts[2]) else None
-
-
-def ours(data: object) -> bool:
-    return decode(data) is not None
+_EVENT, _CAT = r"[1-9][0-9]{0,11}", "|".join(CATEGORIES)
+CALLBACKS = Codec("e1", {"rem": (_EVENT,), "ics": (_EVENT,), "sub": (_CAT,), "uns": (_CAT,)})
+encode, decode = CALLBACKS.encode, CALLBACKS.decode
 
 
 async def events_command(update: Update, context: Context) -> None:
@@ -76,7 +54,7 @@ async def on_button(update: Update, context: Context) -> None:
     if query is None or user is None or found is None:
         await expired(update, context)
         return
-    kind, arg = found
+    kind, arg = found.kind, found.arg(0)
     if kind in ("sub", "uns"):
         await _toggle(update, context, user.id, kind, arg)
         return
@@ -138,4 +116,4 @@ async def _toggle(update: Update, context: Context, user_id: int, kind: str, cat
 def register(app: App) -> None:
     app.add_handler(CommandHandler("events", events_command))
     app.add_handler(CommandHandler(["subscribe", "subscriptions"], subscribe_command))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=ours))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=CALLBACKS.matches))
