@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import chain, compress, repeat
+from operator import and_, ge, ne
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +75,8 @@ def stems(word: str) -> frozenset[str]:
 
 def stem_index(words: Iterable[str]) -> dict[str, list[str]]:
     """Stem -> the words that have it (as `stems` finds them), for a whole vocabulary at once:
-    each stemmer runs over a list in C instead of word by word."""
+    each stemmer runs over a list, and the (stem, word) pairs are filtered and deduplicated,
+    all in C."""
     by_script: dict[str, list[str]] = defaultdict(list)
     for word in words:
         by_script[word_script(word)].append(word)
@@ -81,12 +84,18 @@ def stem_index(words: Iterable[str]) -> dict[str, list[str]]:
     for script, group in by_script.items():
         columns = [_stemmer(name).stemWords(group) for name in STEMMERS_BY_SCRIPT.get(script, ())]
         if script in TRUNCATED_SCRIPTS:
-            columns.append([w[:TRUNCATE_AT] if len(w) > TRUNCATE_AT else w for w in group])
-        for word, *found in zip(group, *columns, strict=True):
-            for stem in set(found):
-                if stem != word and len(stem) >= 3:
-                    index[stem].append(word)
+            columns.append([word[:TRUNCATE_AT] for word in group])
+        for stem, word in dict.fromkeys(chain.from_iterable(
+            _real_stems(column, group) for column in columns
+        )):
+            index[stem].append(word)
     return dict(index)
+
+
+def _real_stems(column: list[str], words: list[str]) -> Iterator[tuple[str, str]]:
+    """(stem, word) for the words whose stem in `column` differs and is 3 letters or more."""
+    real = map(and_, map(ne, column, words), map(ge, map(len, column), repeat(3)))
+    return compress(zip(column, words, strict=True), real)
 
 
 def stems_by_language(word: str) -> list[tuple[str, str]]:

@@ -1,12 +1,25 @@
-"""The services' own words in every language they are written in: an inverted index with IDF."""
+"""The services' own words in every language they are written in: an inverted index with IDF.
+
+Built in three passes, so that per-token work stays in C:
+1. every raw token ("Doctor," or "лікаря.") of every service becomes an id through one dict
+   lookup, and each distinct token is kept once;
+2. the distinct tokens are normalised together and split into index words;
+3. numpy turns (token, service) occurrences into (word, service) pairs, sorts them and drops
+   repeats, which gives each word's services in order.
+"""
 
 from __future__ import annotations
 
 import gc
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.search.lexicon import stem_index, stems
 from bot.search.normalize import INDEX_WORD, normalize_text
@@ -17,11 +30,14 @@ COMMON_SHARE = 0.3
 RELATED_FACTOR = 0.7
 """how much a word sharing a stem with the message's word counts"""
 
+Ids = npt.NDArray[np.int64]
+SEVERAL = -1
+"""word id of a token that holds several index words ("food/clothes")"""
+
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building creates ~100k lasting objects, each batch of
-    which would otherwise start a collection that walks every object of the process."""
+    """Pause the cyclic garbage collector: the index is all new objects and no cycles."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -31,64 +47,105 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-PENDING = -1
-"""id of a token met for the first time, until `_Vocabulary.learn` normalises it"""
+class _TokenIds(dict[bytes, int]):
+    """Raw token, as UTF-8 -> its id; ids are given in order of first sight."""
 
-
-class _Vocabulary(dict[str, int]):
-    """Raw token ("Doctor," or "лікаря.") -> id of what it holds for the index.
-
-    An id stands for the index words a token holds: usually one (`words`), none for
-    punctuation, short words and stopwords (id 0), several for "food/clothes" (`groups`). Each
-    distinct token is normalised once, however many services use it, and new ones in a batch."""
-
-    def __init__(self, stopwords: Collection[str]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.stopwords = stopwords
-        self.holders: list[list[int]] = [[]]
-        """per id, the services whose texts have it"""
+        self.tokens: list[bytes] = []
+
+    def __missing__(self, token: bytes) -> int:
+        self[token] = token_id = len(self.tokens)
+        self.tokens.append(token)
+        return token_id
+
+
+class _Occurrences(NamedTuple):
+    tokens: list[bytes]
+    """the distinct raw tokens; a token's id is its place here"""
+    token_ids: npt.NDArray[np.int32]
+    """every token of every service, as ids"""
+    services: Ids
+    """the service of each of those tokens"""
+    size: int
+    """how many services"""
+
+
+def _read(texts: Iterable[Iterable[str]]) -> _Occurrences:
+    """Every token of every service, as ids.
+
+    Splitting UTF-8 on ASCII whitespace never cuts a letter in two; any other space a token
+    keeps (a no-break space, say) is found when the token is normalised into words."""
+    ids = _TokenIds()
+    token_id = ids.__getitem__
+    per_service: list[npt.NDArray[np.int32]] = []
+    for texts_of_one in texts:
+        tokens = " ".join(texts_of_one).encode("utf-8", "surrogatepass").split()
+        per_service.append(np.fromiter(map(token_id, tokens), np.int32, len(tokens)))
+    counts = [len(ids_of_one) for ids_of_one in per_service]
+    return _Occurrences(
+        ids.tokens,
+        np.concatenate(per_service) if per_service else np.zeros(0, np.int32),
+        np.repeat(np.arange(len(counts), dtype=np.int64), counts),
+        len(counts),
+    )
+
+
+class _Words:
+    """The index words the distinct tokens hold, found by normalising all tokens at once."""
+
+    def __init__(self, tokens: list[bytes], stopwords: Collection[str]) -> None:
         self.words: dict[str, int] = {}
-        self.groups: dict[int, tuple[str, ...]] = {}
-        self.pending: list[str] = []
-
-    def __missing__(self, token: str) -> int:
-        self.pending.append(token)
-        self[token] = PENDING
-        return PENDING
-
-    def learn(self) -> set[int]:
-        """Normalise the pending tokens at once (joined by newlines, which normalising keeps)
-        and return their ids."""
-        tokens, self.pending = self.pending, []
-        lines = normalize_text("\n".join(tokens)).split("\n")
+        """index word -> id, from 1"""
+        self.several: dict[int, list[int]] = {}
+        """token -> ids of its words, for tokens that hold several"""
+        lines = normalize_text(b"\n".join(tokens).decode("utf-8", "surrogatepass")).split("\n")
         if len(lines) != len(tokens):  # cannot happen with today's normalisation; stay correct
-            lines = [normalize_text(token) for token in tokens]
-        found = set()
-        for token, words in zip(tokens, map(INDEX_WORD.findall, lines), strict=True):
-            kept = [w for w in words if w not in self.stopwords]
-            if len(kept) == 1:
-                word_id = self.words.get(kept[0]) or self._new_id()
-                self.words[kept[0]] = word_id
-            elif kept:
-                word_id = self._new_id()
-                self.groups[word_id] = tuple(kept)
-            else:
-                word_id = 0
-            self[token] = word_id
-            found.add(word_id)
-        return found
+            lines = [normalize_text(t.decode("utf-8", "surrogatepass")) for t in tokens]
+        words, of_token = self.words, []
+        for line in lines:
+            if line.isalnum():  # most tokens: one word (isalnum: what [^\W_] matches)
+                short = len(line) < MIN_WORD_LENGTH or line in stopwords
+                of_token.append(0 if short else words.setdefault(line, len(words) + 1))
+                continue
+            kept = [self._id(w) for w in INDEX_WORD.findall(line) if w not in stopwords]
+            if len(kept) > 1:
+                self.several[len(of_token)] = kept
+            of_token.append(kept[0] if len(kept) == 1 else SEVERAL if kept else 0)
+        self.of_token: Ids = np.array(of_token, dtype=np.int64)
+        """per token: the id of its one word, 0 for none, SEVERAL for several"""
 
-    def _new_id(self) -> int:
-        self.holders.append([])
-        return len(self.holders) - 1
+    def _id(self, word: str) -> int:
+        return self.words.setdefault(word, len(self.words) + 1)
 
-    def postings(self) -> dict[str, list[int]]:
-        """Word -> the services using it, in order."""
-        postings = {word: self.holders[word_id] for word, word_id in self.words.items()}
-        for word_id, words in self.groups.items():  # rare: merge into each word's services
-            for word in words:
-                postings[word] = sorted({*postings.get(word, ()), *self.holders[word_id]})
-        return postings
+
+def _postings(words: _Words, read: _Occurrences) -> dict[str, array[int]]:
+    """Word -> the services using it, ascending."""
+    size = max(read.size, 1)
+    word_ids = words.of_token[read.token_ids]
+    pairs = (word_ids * size + read.services)[word_ids > 0]  # a word and a service in one number
+    if words.several:
+        at = np.flatnonzero(word_ids == SEVERAL)
+        tokens, services = read.token_ids[at].tolist(), read.services[at].tolist()
+        extra = {
+            word * size + service
+            for token, service in zip(tokens, services, strict=True)
+            for word in words.several[token]
+        }
+        pairs = np.concatenate((pairs, np.fromiter(extra, np.int64, len(extra))))
+    if not len(pairs):
+        return {}
+    pairs.sort()
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    word_of = pairs // size
+    service_of = array("i", (pairs - word_of * size).astype(np.intc).tobytes())
+    starts = [0, *(np.flatnonzero(np.diff(word_of)) + 1).tolist()]
+    ends = [*starts[1:], len(pairs)]
+    word_by_id = ["", *words.words]
+    return {
+        word_by_id[word]: service_of[start:end]
+        for word, start, end in zip(word_of[starts].tolist(), starts, ends, strict=True)
+    }
 
 
 class TextIndex:
@@ -96,20 +153,10 @@ class TextIndex:
 
     def __init__(self, texts: Iterable[Iterable[str]], stopwords: Collection[str]) -> None:
         self.stopwords = stopwords
-        self.size = 0
-        vocabulary = _Vocabulary(stopwords)
-        token_id, holders = vocabulary.__getitem__, vocabulary.holders
-        with _collector_paused():  # the index is all new objects and no cycles
-            # The hot loop: a dict lookup per token, in C; new tokens are normalised on the way.
-            for n, service_texts in enumerate(texts):
-                self.size += 1
-                found = set(map(token_id, " ".join(service_texts).split()))
-                if vocabulary.pending:
-                    found.discard(PENDING)
-                    found |= vocabulary.learn()
-                for word_id in found:
-                    holders[word_id].append(n)
-            self.postings = vocabulary.postings()
+        with _collector_paused():
+            read = _read(texts)
+            self.size = read.size
+            self.postings = _postings(_Words(read.tokens, stopwords), read)
             self.by_stem = stem_index(self.postings)
 
     def scores(self, words: Iterable[str]) -> tuple[dict[int, float], dict[int, int]]:
