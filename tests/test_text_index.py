@@ -69,6 +69,16 @@ def test_any_texts_index_as_the_definition_says(texts: list[list[str]]) -> None:
     assert as_lists(TextIndex(texts, stopwords).postings) == plain_postings(texts, stopwords)
 
 
+def test_empty_services_and_broken_text_index_as_the_definition_says() -> None:
+    texts: list[list[str]] = [[], [""], ["a b"], ["doctor \ud800x clinic/doctor"], []]
+    index = TextIndex(texts, set())
+    assert index.size == 5
+    assert as_lists(index.postings) == plain_postings(texts, set()) == {
+        "doctor": [3], "clinic": [3]
+    }
+    assert TextIndex([], set()).postings == {}
+
+
 @given(st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=12), max_size=30))
 def test_stem_index_agrees_with_stems(words: list[str]) -> None:
     words = [w for w in dict.fromkeys(normalize_text(w) for w in words) if w]
