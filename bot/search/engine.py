@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from bot import LANGUAGES
@@ -163,8 +165,8 @@ class SearchEngine:
     ) -> tuple[str, ...]:
         scores = dict(evidence.categories)
         if text_scores:
-            top = sorted(text_scores.items(), key=lambda kv: -kv[1])[:3]
-            for n, score in top:
+            for n in heapq.nlargest(3, text_scores, key=text_scores.__getitem__):
+                score = text_scores[n]
                 for position, cid in enumerate(self.services[n].categories):
                     scores[cid] = scores.get(cid, 0.0) + min(score, 6.0) * 0.08 / (1 + position)
         if not scores:
@@ -180,6 +182,7 @@ class SearchEngine:
         cat_scores = {c: evidence.categories.get(c, 0.0) for c in categories}
         top_cat = max(cat_scores.values(), default=0.0) or 1.0
         rank_of = {c: i for i, c in enumerate(categories)}
+        shares = {c: cat_scores[c] / top_cat for c in categories}
         max_text = max(text_scores.values(), default=0.0) or 1.0
         now = self.clock().astimezone(self.tz)
         scored = []
@@ -188,13 +191,12 @@ class SearchEngine:
         for cid in categories:
             candidates.update(self._by_category.get(cid, ()))
         base = []
+        fit_of: dict[tuple[str, ...], float] = {}  # many services share their categories
         for n in candidates:
             service = self.services[n]
-            fit = 0.0
-            for position, cid in enumerate(service.categories):
-                if cid in rank_of:
-                    share = max(cat_scores[cid] / top_cat, 1.0 - 0.25 * rank_of[cid])
-                    fit = max(fit, share * (1.0 if position == 0 else 0.8))
+            fit = fit_of.get(service.categories)
+            if fit is None:
+                fit = fit_of[service.categories] = _fit(service.categories, shares, rank_of)
             text = text_scores.get(n, 0.0) / max_text
             if fit == 0.0 and text < MIN_TEXT_SHARE:  # a category far down the list fits none
                 continue
@@ -206,8 +208,7 @@ class SearchEngine:
                 score += NEAR_WEIGHT / (1.0 + distance)
             base.append((score, n, distance))
         # Open-now moves a service by at most OPEN_NOW_BONUS: only the front can change.
-        base.sort(key=lambda item: -item[0])
-        shortlist = base[: max(limit * 8, 24)]
+        shortlist = heapq.nlargest(max(limit * 8, 24), base, key=itemgetter(0))
         open_now = self._open_now(now)
         for score, n, distance in shortlist:
             if n not in open_now:
@@ -216,7 +217,6 @@ class SearchEngine:
             total = score + (OPEN_NOW_BONUS if is_open else 0.0)
             scored.append(Result(self.services[n], round(total, 4), distance, is_open))
         scored.sort(key=lambda r: (-r.score, r.service.id))
-        shares = {c: cat_scores[c] / top_cat for c in categories}
         return tuple(_diversify(scored, categories, shares, limit))
 
     def _lines_for(self, danger: tuple[str, ...]) -> tuple[EmergencyLine, ...]:
@@ -252,6 +252,18 @@ def service_texts(service: Service) -> list[str]:
     for text in service.translations.values():
         texts += [text.name, text.description]
     return texts
+
+
+def _fit(
+    categories: tuple[str, ...], shares: dict[str, float], rank_of: dict[str, int]
+) -> float:
+    """How well a service with these categories (its main one first) fits the message's."""
+    fit = 0.0
+    for position, cid in enumerate(categories):
+        if cid in rank_of:
+            share = max(shares[cid], 1.0 - 0.25 * rank_of[cid])
+            fit = max(fit, share * (1.0 if position == 0 else 0.8))
+    return fit
 
 
 def _diversify(
