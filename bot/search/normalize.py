@@ -73,8 +73,9 @@ def _fold(match: re.Match[str]) -> str:
     return _FOLD[match.group()]
 
 
-INDEX_WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
-"""a word the text index keeps: three letters or more"""
+MIN_WORD_LENGTH = 3
+INDEX_WORD = re.compile(rf"[^\W_]{{{MIN_WORD_LENGTH},}}", re.UNICODE)
+"""a word the text index keeps: letters and digits, MIN_WORD_LENGTH or more"""
 
 
 def tokens(text: str) -> list[str]:

@@ -22,9 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.search.lexicon import stem_index, stems
-from bot.search.normalize import INDEX_WORD, normalize_text
+from bot.search.normalize import INDEX_WORD, MIN_WORD_LENGTH, normalize_text
 
-MIN_WORD_LENGTH = 3
 COMMON_SHARE = 0.3
 """a word in more than this share of the services tells nothing about any of them"""
 RELATED_FACTOR = 0.7
@@ -104,19 +103,19 @@ class _Words:
             lines = [normalize_text(t.decode("utf-8", "surrogatepass")) for t in tokens]
         words, of_token = self.words, []
         for line in lines:
-            if line.isalnum():  # most tokens: one word (isalnum: what [^\W_] matches)
+            if line.isalnum():  # most tokens: one word (isalnum: what INDEX_WORD's [^\W_] is)
                 short = len(line) < MIN_WORD_LENGTH or line in stopwords
                 of_token.append(0 if short else words.setdefault(line, len(words) + 1))
                 continue
-            kept = [self._id(w) for w in INDEX_WORD.findall(line) if w not in stopwords]
+            kept = [
+                words.setdefault(word, len(words) + 1)
+                for word in INDEX_WORD.findall(line) if word not in stopwords
+            ]
             if len(kept) > 1:
                 self.several[len(of_token)] = kept
             of_token.append(kept[0] if len(kept) == 1 else SEVERAL if kept else 0)
         self.of_token: Ids = np.array(of_token, dtype=np.int64)
         """per token: the id of its one word, 0 for none, SEVERAL for several"""
-
-    def _id(self, word: str) -> int:
-        return self.words.setdefault(word, len(self.words) + 1)
 
 
 def _postings(words: _Words, read: _Occurrences) -> dict[str, array[int]]:
