@@ -107,10 +107,34 @@ def test_crisis_lines_match_the_danger(engine: SearchEngine, text: str, line: st
         "English classes for beginners",
         "I lost my job and need help with my CV",
         "the police station address",
+        # a danger word of one language that is an everyday word of another once accents go
+        "iki gün önce geldim",  # tr "two days ago": not en "gun"
+        "как се подава молба за убежище",  # bg "submit": not ru "подавился" (choked)
+        "وين اشتري سيم كارد",  # ar "SIM card": not fa "کارد" (knife)
+        "kimseyle konuşamıyorum, çok yalnızım",  # "I can't talk to anyone": no stroke
+        # a child and a loss that is an object or a game
+        "çocuğuma okul yeri bulamıyorum",
+        "mi hijo perdió su pase de bus",
+        "mon fils a perdu le match",
     ],
 )
 def test_calm_questions_raise_no_alarm(engine: SearchEngine, text: str) -> None:
     assert not engine.ask(text).emergency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a man pointed a gun at me",
+        "ребенок подавился едой и не может дышать",
+        "مردی با کارد تهدیدم کرد",
+        "annem birden konuşamıyor, yüzü kaydı",
+        "mi hijo desapareció después del partido",
+        "mon fils a disparu après le match",
+    ],
+)
+def test_danger_still_alarms_beside_those_words(engine: SearchEngine, text: str) -> None:
+    assert engine.ask(text).emergency
 
 
 @pytest.mark.parametrize(
