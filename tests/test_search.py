@@ -171,6 +171,17 @@ def test_questions_find_their_category(engine: SearchEngine, text: str, category
     assert category in answer.results[0].service.categories
 
 
+@pytest.mark.parametrize("word", ["bike", "jobcentre", "bisiklet"])
+def test_a_word_of_two_categories_alone_still_finds_services(
+    engine: SearchEngine, lexicon: Lexicon, word: str
+) -> None:
+    listed_under = {t.target for t in lexicon.terms if t.words == (word,) and t.kind == "category"}
+    assert len(listed_under) == 2  # its evidence is split between them
+    answer = engine.ask(word)
+    assert answer.kind == "services" and answer.results
+    assert set(answer.categories[:2]) == listed_under
+
+
 def test_misspelling_is_tolerated(engine: SearchEngine) -> None:
     assert engine.ask("I need a solicitor").categories[:1] == ("legal",)
     assert engine.ask("i need a solisitor").categories[:1] == ("legal",)

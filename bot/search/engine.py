@@ -64,6 +64,9 @@ class _Evidence:
     danger: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     smalltalk: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     matches: list[Match] = field(default_factory=list)
+    strength: float = 0.0
+    """how sure the words are that a service is wanted: the best category's evidence, with a
+    word listed under two categories ("bike": sport, transport) counted whole"""
 
 
 class SearchEngine:
@@ -86,9 +89,12 @@ class SearchEngine:
     def _evidence(self, words: list[str]) -> _Evidence:
         evidence = _Evidence(matches=self.lexicon.match(words))
         best: dict[tuple[str, str, int], float] = {}
+        whole: dict[tuple[str, str, int], float] = {}
         for m in evidence.matches:
             key = (m.term.kind, m.term.target, m.start)
             best[key] = max(best.get(key, 0.0), m.term.weight * m.quality)
+            if m.term.kind == "category":
+                whole[key] = max(whole.get(key, 0.0), m.term.whole_weight * m.quality)
         halves: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for (kind, target, start), score in best.items():
             if kind == "pair":
@@ -109,6 +115,10 @@ class SearchEngine:
             )
             if near and not vetoed:  # "my son lost his phone" is no emergency
                 evidence.danger[rule.split("#", 1)[0]] += 1.0
+        by_category: dict[str, float] = defaultdict(float)
+        for (_, target, _), score in whole.items():
+            by_category[target] += score
+        evidence.strength = max(by_category.values(), default=0.0)
         return evidence
 
     def _open_now(self, now: dt.datetime) -> dict[int, bool | None]:
@@ -140,7 +150,7 @@ class SearchEngine:
         results = self._rank_services(
             categories, evidence, text_scores, near, reply_language, limit
         )
-        strength = max(evidence.categories.values(), default=0.0)
+        strength = evidence.strength
         # Without lexicon evidence, the services' own texts count only when two or more words
         # of the message meet in one service, and never against plain small talk.
         texts_agree = max(shared.values(), default=0) >= 2 and not evidence.smalltalk

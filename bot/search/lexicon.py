@@ -117,6 +117,9 @@ class Term:
     target: str
     language: str
     weight: float
+    """the term's evidence for its target, split between all the targets it is listed under"""
+    whole_weight: float = 0.0
+    """the weight before that split: how sure the term is that some service is wanted"""
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,8 @@ class Lexicon:
                 continue  # an Arabic owner keeps the term open to Arabic clitics (بالمحكمة)
             share = len(owners[(term.kind, term.words)])
             unique[key] = Term(
-                term.words, term.kind, term.target, term.language, term.weight / share
+                term.words, term.kind, term.target, term.language, term.weight / share,
+                term.weight,
             )
         self.terms = list(unique.values())
         self._candidates.clear()
