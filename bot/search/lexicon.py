@@ -164,10 +164,12 @@ class Lexicon:
             return
         if len(words) == 1 and len(words[0]) < _min_word_length(words[0], kind):
             return  # too short to mean anything on its own once accents are folded
-        if kind in ("danger", "pair") and language != "en" and script_of(phrase) == "latin":
+        if kind == "danger" and language != "en" and script_of(phrase) == "latin":
             english = all(w.rstrip("*") in self.english for w in words)
             if language not in LATIN_SCRIPT_LANGUAGES or english:
                 return  # English in another language's danger list: en.yaml has it, vetoes too
+        # A pair keeps every word, English-looking or not ("nièce", "adolescent", "visa"): it
+        # fires only when both halves of that language's rule meet, and its vetoes are its own.
         self.terms.append(Term(words, kind, target, language, 1.0 + 0.5 * (len(words) - 1)))
 
     def compile(self) -> Lexicon:
