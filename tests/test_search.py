@@ -131,6 +131,7 @@ def test_calm_questions_raise_no_alarm(engine: SearchEngine, text: str) -> None:
         "annem birden konuşamıyor, yüzü kaydı",
         "mi hijo desapareció después del partido",
         "mon fils a disparu après le match",
+        "ma nièce a disparu",  # "nièce" is English "niece" once accents go: the pair keeps it
     ],
 )
 def test_danger_still_alarms_beside_those_words(engine: SearchEngine, text: str) -> None:
@@ -169,6 +170,54 @@ def test_questions_find_their_category(engine: SearchEngine, text: str, category
     answer = engine.ask(text)
     assert answer.categories[0] == category
     assert category in answer.results[0].service.categories
+
+
+# A child who did not come home is an emergency whatever place is named beside it; a child who
+# lost a thing is not. (Written for these tests, in each language.)
+CHILD_NOT_HOME = {
+    "en": "my son went to a friend's place and never came back",
+    "es": "mi hija no volvió de la clase",
+    "fr": "ma fille est allée au parc et n'est jamais revenue",
+    "tr": "Kızım dersten sonra eve dönmedi",
+    "el": "Η κόρη μου δεν γύρισε από το μάθημα ακόμα",
+    "uk": "мій син не повернувся з роботи",
+    "ru": "мой сын не вернулся с работы",
+    "bg": "синът ми не се прибра от работа",
+    "ar": "ابنتي لم تعد من المدرسة حتى الآن",
+    "fa": "پسرم رفت فوتبال و هنوز برنگشته",
+    "ckb": "کچەکەم دوێنێ چووە قوتابخانە و نەگەڕاوەتەوە",
+    "ps": "زوی مې له ښوونځي نه کور ته نه دی راغلی",
+    "ti": "ወደይ ካብ ስራሕ ኣይተመልሰን",
+    "so": "Wiilkaygu shaqada kama soo laaban",
+}
+CHILD_LOST_A_THING = {
+    "en": "my son lost his bus pass",
+    "es": "mi hijo perdió el bus",
+    "fr": "ma fille a perdu ses devoirs",
+    "tr": "Oğlum otobüsü kaçırdı",
+    "el": "Ο γιος μου έχασε το κινητό του",
+    "uk": "донька загубила домашнє завдання",
+    "ru": "мой сын потерял телефон",
+    "bg": "не мога да намеря училище за сина си",
+    "ar": "ابني ضيع تلفونه",
+    "fa": "پسرم گوشیشو گم کرده",
+    "ckb": "کوڕەکەم مۆبایلەکەی ون کرد",
+    "ps": "زوی مې خپل ټیلیفون ورک کړ",
+    "ti": "ወደይ ስራሕ ኣጥፊኡ",
+    "so": "Taleefanka wiilkayga waa la xaday",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(CHILD_NOT_HOME))
+def test_a_child_not_home_is_an_emergency_beside_any_place(
+    engine: SearchEngine, lang: str
+) -> None:
+    assert engine.ask(CHILD_NOT_HOME[lang]).emergency
+
+
+@pytest.mark.parametrize("lang", sorted(CHILD_LOST_A_THING))
+def test_a_child_who_lost_a_thing_is_no_emergency(engine: SearchEngine, lang: str) -> None:
+    assert not engine.ask(CHILD_LOST_A_THING[lang]).emergency
 
 
 @pytest.mark.parametrize("word", ["bike", "jobcentre", "bisiklet"])
