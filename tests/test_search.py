@@ -215,6 +215,13 @@ def test_a_child_not_home_is_an_emergency_beside_any_place(
     assert engine.ask(CHILD_NOT_HOME[lang]).emergency
 
 
+def test_a_child_far_from_not_home_in_a_long_sentence_is_still_an_emergency(
+    engine: SearchEngine,
+) -> None:  # child and "has not arrived" 10 words apart: French elisions count as words
+    answer = engine.ask("ma fille a pris le bus pour l'école et elle n'est pas arrivée")
+    assert answer.emergency and answer.categories[0] == "emergency"
+
+
 @pytest.mark.parametrize("lang", sorted(CHILD_LOST_A_THING))
 def test_a_child_who_lost_a_thing_is_no_emergency(engine: SearchEngine, lang: str) -> None:
     assert not engine.ask(CHILD_LOST_A_THING[lang]).emergency

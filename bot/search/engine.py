@@ -144,8 +144,8 @@ class SearchEngine:
         categories = self._rank_categories(evidence, text_scores)
         danger = tuple(sorted(evidence.danger, key=lambda k: -evidence.danger[k]))
         emergency = bool(danger)
-        if emergency and "emergency" not in categories:
-            categories = ("emergency", *categories)
+        if emergency:  # the emergency lines come first, every time
+            categories = ("emergency", *(c for c in categories if c != "emergency"))
         lines = self._lines_for(danger) if emergency else ()
         results = self._rank_services(
             categories, evidence, text_scores, near, reply_language, limit

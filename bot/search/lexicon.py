@@ -44,9 +44,10 @@ LATIN_SCRIPT_LANGUAGES = frozenset({"en", "fr", "es", "tr", "so", "ar"})
 """languages whose lexicon may hold Latin-script danger words (Arabic: Arabizi)"""
 MIN_PREFIX = 3
 MAX_GAP = 1
-PAIR_WINDOW = 8
-"""words apart that the two halves of a danger pair may be ("my son ... is lost")"""
 """words a phrase may skip between two of its words ("smells strongly of gas")"""
+PAIR_WINDOW = 12
+"""words apart that the two halves of a danger pair may be ("my son ... is lost"): French
+elisions (l', n') and Pashto's long verb phrases put a child and "has not come back" 9-10 apart"""
 FUZZY_MIN_LENGTH = 5
 TRUNCATE_AT = 6
 TRUNCATED_SCRIPTS = frozenset({"cyrillic", "greek", "latin", "arabic"})
