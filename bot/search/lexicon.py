@@ -219,7 +219,8 @@ class Lexicon:
 
     def candidates(self, word: str) -> _Candidates:
         """Terms whose first word matches `word`, with the quality of the match: one-word terms
-        (a function word of another language left out: "is" is not "iş") and phrases."""
+        (a function word of another language left out: "is" is not "iş", unless the term is
+        half of a danger pair: Sorani "بچم" (that I go) is Persian "my child") and phrases."""
         found = self._candidates.get(word)
         if found is None:
             if len(self._candidates) >= CANDIDATE_CACHE:
@@ -230,8 +231,8 @@ class Lexicon:
                 term = self.terms[tid]
                 if len(term.words) > 1:
                     phrases.append((tid, quality))
-                elif not stop_in or term.language in stop_in:
-                    singles.append((term, quality))
+                elif not stop_in or term.language in stop_in or term.kind == "pair":
+                    singles.append((term, quality))  # a pair needs its other half as well
             found = self._candidates[word] = (tuple(singles), tuple(phrases))
         return found
 
