@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot import LANGUAGES
@@ -35,8 +36,9 @@ MIN_TEXT_SHARE = 0.3
 """below this a message is treated as asking for no service"""
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
+    """A service offered for a message (a tuple: two dozen are made for every message)."""
+
     service: Service
     score: float
     distance_km: float | None
