@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import chain, compress, repeat
 from operator import and_, ge, ne
@@ -117,10 +117,11 @@ class Term:
     """'category', 'danger' or 'smalltalk'"""
     target: str
     language: str
+    whole_weight: float
+    """how sure the term is that some service is wanted: longer phrases are surer"""
     weight: float
-    """the term's evidence for its target, split between all the targets it is listed under"""
-    whole_weight: float = 0.0
-    """the weight before that split: how sure the term is that some service is wanted"""
+    """its evidence for its target: `whole_weight`, split between all the targets it is
+    listed under"""
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,8 @@ class Lexicon:
                 return  # English in another language's danger list: en.yaml has it, vetoes too
         # A pair keeps every word, English-looking or not ("nièce", "adolescent", "visa"): it
         # fires only when both halves of that language's rule meet, and its vetoes are its own.
-        self.terms.append(Term(words, kind, target, language, 1.0 + 0.5 * (len(words) - 1)))
+        whole = 1.0 + 0.5 * (len(words) - 1)
+        self.terms.append(Term(words, kind, target, language, whole, whole))
 
     def compile(self) -> Lexicon:
         """Index the terms; a phrase listed under several categories shares its weight."""
@@ -184,10 +186,7 @@ class Lexicon:
             if key in unique and unique[key].language == "ar":
                 continue  # an Arabic owner keeps the term open to Arabic clitics (بالمحكمة)
             share = len(owners[(term.kind, term.words)])
-            unique[key] = Term(
-                term.words, term.kind, term.target, term.language, term.weight / share,
-                term.weight,
-            )
+            unique[key] = replace(term, weight=term.whole_weight / share)
         self.terms = list(unique.values())
         self._candidates.clear()
         vocab: set[str] = set()
