@@ -36,6 +36,7 @@ from bot.handlers.common import (
     edit_or_send,
     expired,
     lean_bot,
+    pressed,
     send,
     services,
 )
@@ -263,11 +264,10 @@ async def _event_preview(update: Update, context: Context, flow: dict[str, Any])
 
 # -- buttons -----------------------------------------------------------------------------------
 async def on_button(update: Update, context: Context) -> None:
-    query, user = update.callback_query, update.effective_user
-    found = decode(query.data) if query else None
-    if query is None or user is None or found is None:
-        await expired(update, context)
+    press = await pressed(update, context, decode)
+    if press is None:
         return
+    query, user, found = press
     if not await is_staff(context, user.id):
         await _refuse(update, context)
         return

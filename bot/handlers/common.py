@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from telegram import (
@@ -120,11 +121,12 @@ async def expired(update: Update, context: Context) -> None:
 
 
 async def pressed(
-    update: Update, context: Context
+    update: Update, context: Context, read: Callable[[object], Callback | None] = decode
 ) -> tuple[CallbackQuery, User, Callback] | None:
-    """The button press, who pressed it and its decoded data; None after saying it expired."""
+    """The button press, who pressed it and its data as `read` decodes it (the v1 family by
+    default); None after saying it expired."""
     query, user = update.callback_query, update.effective_user
-    found = decode(query.data) if query else None
+    found = read(query.data) if query else None
     if query is None or user is None or found is None:
         await expired(update, context)
         return None

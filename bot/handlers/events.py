@@ -21,7 +21,7 @@ from bot.events.repo import (
     unsubscribe,
 )
 from bot.events.texts import category_label, event_html
-from bot.handlers.common import App, Context, edit_or_send, expired, send, services, translator
+from bot.handlers.common import App, Context, edit_or_send, pressed, send, services, translator
 from bot.render import Button, Keyboard
 
 _EVENT, _CAT = r"[1-9][0-9]{0,11}", "|".join(CATEGORIES)
@@ -49,11 +49,10 @@ async def events_command(update: Update, context: Context) -> None:
 
 
 async def on_button(update: Update, context: Context) -> None:
-    query, user = update.callback_query, update.effective_user
-    found = decode(query.data) if query else None
-    if query is None or user is None or found is None:
-        await expired(update, context)
+    press = await pressed(update, context, decode)
+    if press is None:
         return
+    query, user, found = press
     kind, arg = found.kind, found.arg(0)
     if kind in ("sub", "uns"):
         await _toggle(update, context, user.id, kind, arg)
